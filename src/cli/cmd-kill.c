@@ -1,0 +1,12 @@
+/* ocirt kill: not implemented yet; fails with a clear error naming the command. */
+#include "commands.h"
+#include "ocirt/err.h"
+
+int
+cmd_kill (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err)
+{
+  (void) ctx;
+  (void) argc;
+  (void) argv;
+  return ocirt_err_make (err, 0, "`kill` is not implemented yet");
+}

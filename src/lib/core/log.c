@@ -1,0 +1,154 @@
+/* Leveled logger in runc's formats (see log.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ocirt/cleanup.h"
+#include "ocirt/err.h"
+#include "ocirt/json.h"
+#include "ocirt/log.h"
+#include "ocirt/xalloc.h"
+
+static int log_fd = -1; /* -1: stderr */
+static enum ocirt_log_format log_format = OCIRT_LOG_TEXT;
+static bool log_debug_on;
+
+static const char *const level_names[] = { "error", "warning", "info", "debug" };
+
+int
+ocirt_log_init (const char *path, enum ocirt_log_format format, bool debug, struct ocirt_err **err)
+{
+  log_format = format;
+  log_debug_on = debug;
+  if (path == NULL || path[0] == '\0')
+    return 0;
+  log_fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (log_fd < 0)
+    return ocirt_err_make (err, errno, "open log file `%s`", path);
+  return 0;
+}
+
+void
+ocirt_log_close (void)
+{
+  if (log_fd >= 0)
+    close (log_fd);
+  log_fd = -1;
+}
+
+bool
+ocirt_log_debug_enabled (void)
+{
+  return log_debug_on;
+}
+
+bool
+ocirt_log_to_file (void)
+{
+  return log_fd >= 0;
+}
+
+int
+ocirt_log_fd (void)
+{
+  return log_fd;
+}
+
+/* RFC 3339 with the local offset, as logrus writes it ("2006-01-02T15:04:05Z07:00"). */
+static void
+format_time (char *buf, size_t size)
+{
+  time_t now = time (NULL);
+  struct tm tm;
+  char off[8];
+
+  localtime_r (&now, &tm);
+  strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (tm.tm_gmtoff == 0)
+    strcpy (off, "Z");
+  else
+    {
+      long m = labs (tm.tm_gmtoff) / 60;
+      snprintf (off, sizeof off, "%c%02ld:%02ld", tm.tm_gmtoff < 0 ? '-' : '+', m / 60, m % 60);
+    }
+  strncat (buf, off, size - strlen (buf) - 1);
+}
+
+static char *
+format_json (enum ocirt_log_level level, const char *msg, const char *when)
+{
+  cleanup_jw struct ocirt_jw *w = ocirt_jw_new (false);
+
+  ocirt_jw_obj_open (w);
+  ocirt_jw_kstr (w, "level", level_names[level]);
+  ocirt_jw_kstr (w, "msg", msg);
+  ocirt_jw_kstr (w, "time", when);
+  ocirt_jw_obj_close (w);
+  return xfmt ("%s\n", ocirt_jw_text (w, NULL));
+}
+
+/* logrus' text formatter: time="..." level=error msg="..." with Go-style quoting. */
+static char *
+format_text (enum ocirt_log_level level, const char *msg, const char *when)
+{
+  cleanup_jw struct ocirt_jw *w = ocirt_jw_new (false);
+
+  ocirt_jw_str (w, msg);
+  return xfmt ("time=\"%s\" level=%s msg=%s\n", when, level_names[level], ocirt_jw_text (w, NULL));
+}
+
+static void
+write_all (int fd, const char *s)
+{
+  size_t len = strlen (s);
+  while (len > 0)
+    {
+      ssize_t n = write (fd, s, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return;
+      s += n;
+      len -= (size_t) n;
+    }
+}
+
+void
+ocirt_log (enum ocirt_log_level level, const char *fmt, ...)
+{
+  cleanup_free char *msg = NULL;
+  cleanup_free char *line = NULL;
+  char when[64];
+  int saved = errno;
+  va_list ap;
+
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    msg = NULL;
+  va_end (ap);
+  if (msg == NULL)
+    return;
+
+  if (log_fd < 0)
+    {
+      /* Without --log: plain text on stderr, one line, for a person. */
+      line = xfmt ("%s%s\n", level == OCIRT_LOG_ERROR ? "ocirt: " : "", msg);
+      if (level != OCIRT_LOG_ERROR)
+        {
+          free (line);
+          line = xfmt ("ocirt: %s: %s\n", level_names[level], msg);
+        }
+      write_all (STDERR_FILENO, line);
+      errno = saved;
+      return;
+    }
+  format_time (when, sizeof when);
+  line = log_format == OCIRT_LOG_JSON ? format_json (level, msg, when) : format_text (level, msg, when);
+  write_all (log_fd, line);
+  errno = saved;
+}
