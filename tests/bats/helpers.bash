@@ -1,0 +1,84 @@
+# Shared helpers for the end-to-end tests, runc style. Load with `load helpers` in every .bats file
+# and call `setup_common` / `teardown_common` from setup/teardown.
+#
+# Each test gets its own state root (/run/ocirt-test-<pid>-<n>) and bundle (a copy of a busybox
+# rootfs built once per run, plus `ocirt spec`'s config made non-interactive). teardown deletes
+# every container it finds with --force and fails the test when anything is left behind.
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+OCIRT=${OCIRT:-$TOP/build/ocirt}
+ROOTFS_CACHE=${OCIRT_ROOTFS_CACHE:-/tmp/ocirt-test-rootfs}
+
+# ocirt with the test's state root; use with bats' `run`.
+ocirt() {
+  "$OCIRT" --root "$TEST_ROOT" "$@"
+}
+
+# The busybox rootfs, made once and shared read-only by copying.
+ensure_rootfs() {
+  if [ ! -x "$ROOTFS_CACHE/rootfs/bin/busybox" ]; then
+    mkdir -p "$ROOTFS_CACHE.tmp.$$"
+    "$TOP/tools/make-bundle.sh" --rootfs-only "$ROOTFS_CACHE.tmp.$$" >/dev/null
+    mkdir -p "$ROOTFS_CACHE"
+    mv "$ROOTFS_CACHE.tmp.$$/rootfs" "$ROOTFS_CACHE/rootfs" 2>/dev/null || true
+    rm -rf "$ROOTFS_CACHE.tmp.$$"
+  fi
+}
+
+# make_bundle DIR: a fresh bundle running `true`, terminal off.
+make_bundle() {
+  local dir=$1
+  ensure_rootfs
+  mkdir -p "$dir"
+  cp -a "$ROOTFS_CACHE/rootfs" "$dir/rootfs"
+  "$OCIRT" spec --bundle "$dir"
+  update_config '.process.terminal = false | .process.args = ["true"]' "$dir"
+}
+
+# update_config JQ_FILTER [BUNDLE]: edit config.json in place.
+update_config() {
+  local dir=${2:-$BUNDLE}
+  jq "$1" "$dir/config.json" > "$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# set_args ARG...: the container's process.args.
+set_args() {
+  local a
+  a=$(jq -cn '$ARGS.positional' --args "$@")
+  update_config ".process.args = $a"
+}
+
+requires_root() {
+  [ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+setup_common() {
+  requires_root
+  TEST_ROOT=/run/ocirt-test-$$-${BATS_TEST_NUMBER}
+  mkdir -p "$TEST_ROOT"
+  BUNDLE=$BATS_TEST_TMPDIR/bundle
+  make_bundle "$BUNDLE"
+  MOUNTS_BEFORE=$(wc -l < /proc/self/mountinfo)
+}
+
+# Deletes what the test left and fails when something could not be removed.
+teardown_common() {
+  local id left=""
+  [ -n "${TEST_ROOT:-}" ] || return 0
+  if [ -d "$TEST_ROOT" ]; then
+    for id in $(ls "$TEST_ROOT" 2>/dev/null); do
+      [ -d "$TEST_ROOT/$id" ] || continue
+      "$OCIRT" --root "$TEST_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+      [ -d "$TEST_ROOT/$id" ] && left+=" state:$id"
+    done
+    rm -rf "$TEST_ROOT"
+  fi
+  if grep -q "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
+    left+=" mounts:$(grep "$BATS_TEST_TMPDIR" /proc/self/mountinfo | awk '{print $5}' | tr '\n' ' ')"
+    grep "$BATS_TEST_TMPDIR" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  fi
+  if [ -n "$left" ]; then
+    echo "teardown: left behind:$left" >&2
+    return 1
+  fi
+}
