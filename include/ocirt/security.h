@@ -1,0 +1,37 @@
+/* Security of the container process (src/lib/security/): capabilities, seccomp, rlimits, user
+ * switching, NNP, LSM labels, sysctl, masked and readonly paths.
+ *
+ * Split in three so the expensive and failable work happens in the runtime before clone, and the
+ * container side only applies: prepare (parent, before clone: name checks, seccomp compile), then in
+ * the container apply_rootfs (after pivot_root) and apply_process (the last step before execve). */
+#ifndef OCIRT_SECURITY_H
+#define OCIRT_SECURITY_H
+
+#include <stdbool.h>
+
+struct ocirt_err;
+struct ocirt_spec;
+struct ocirt_process;
+
+struct ocirt_security;
+
+/* Validates and compiles what process needs (capability names, rlimits, seccomp filter of
+ * spec->linux_.seccomp). Errors here fail `create` before any process exists. */
+int ocirt_security_prepare (const struct ocirt_spec *spec, const struct ocirt_process *proc,
+                            struct ocirt_security **out, struct ocirt_err **err);
+void ocirt_security_free (struct ocirt_security *s);
+void ocirt_security_freep (struct ocirt_security **s);
+#define cleanup_security __attribute__ ((cleanup (ocirt_security_freep)))
+
+/* In the container's mount namespace, after pivot_root: maskedPaths, readonlyPaths, sysctl. */
+int ocirt_security_apply_rootfs (const struct ocirt_spec *spec, struct ocirt_err **err);
+
+/* The last step before execve, in the container: oomScoreAdj, rlimits, scheduler, ioPriority,
+ * personality, CPU affinity, setgroups/setresgid/setresuid (keeping caps), umask, capabilities,
+ * noNewPrivileges, LSM labels, and the seccomp filter last. When the filter has a NOTIFY action,
+ * the listener fd is written to *notify_fd (else -1): the caller hands it to the runtime, which
+ * sends it to linux.seccomp.listenerPath. */
+int ocirt_security_apply_process (const struct ocirt_security *s, const struct ocirt_process *proc,
+                                  int *notify_fd, struct ocirt_err **err);
+
+#endif
