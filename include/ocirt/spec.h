@@ -394,4 +394,10 @@ const char *ocirt_ns_type_name (enum ocirt_ns_type t); /* "pid", "network", ... 
 int ocirt_ns_type_from_name (const char *name);        /* -1 when unknown */
 const char *ocirt_hook_kind_name (enum ocirt_hook_kind k); /* "createRuntime" ... */
 
+/* The default config.json, as `runc spec` writes it (default-spec.c); rootless: `runc spec --rootless`
+ * for the calling user. */
+char *ocirt_spec_default_json (bool rootless);
+/* Write it to <bundle>/config.json (bundle NULL: the current directory); never overwrites. */
+int ocirt_spec_write_default (const char *bundle, bool rootless, struct ocirt_err **err);
+
 #endif
