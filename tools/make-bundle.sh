@@ -20,8 +20,8 @@ dir=$1
 shift
 
 busybox=/bin/busybox
-if ! "$busybox" --list >/dev/null 2>&1 || ! file_is_static=$(ldd "$busybox" 2>&1) || \
-   ! printf '%s' "$file_is_static" | grep -q 'not a dynamic executable'; then
+# ldd succeeds only on a dynamic executable (it exits 1 with "not a dynamic executable" otherwise).
+if ! "$busybox" --list >/dev/null 2>&1 || ldd "$busybox" >/dev/null 2>&1; then
   echo "$0: $busybox is missing or not static: apt-get install busybox-static" >&2
   exit 1
 fi
