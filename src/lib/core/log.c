@@ -65,7 +65,7 @@ format_time (char *buf, size_t size)
 {
   time_t now = time (NULL);
   struct tm tm;
-  char off[8];
+  char off[40]; /* "+hh:mm"; sized for any long so that -Wformat-truncation stays quiet */
 
   localtime_r (&now, &tm);
   strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
