@@ -2,7 +2,7 @@
  * yajl later means rewriting that one file.
  *
  * Reading: the document is built through yajl's callback API into a small tree whose every node
- * keeps the line (1-based) where its value ends, so parse errors can name JSON path and line.
+ * keeps the line (1-based) where its value starts, so parse errors can name JSON path and line.
  * Numbers keep their text: callers convert with explicit int64/uint64 range checks, never through
  * double. Duplicate keys in one object are an error.
  *

@@ -2,8 +2,10 @@
  * config-linux.md). Hand-written; filled by src/lib/spec/parse.c from the JSON tree.
  *
  * Conventions: strings are NULL when absent; arrays are (pointer, n_ count); an optional scalar
- * has a `has_<name>` flag. `line` fields keep where an object stood in config.json so that
- * later, semantic errors can still point at it. */
+ * has a `has_<name>` flag. Arrays of strings are also NULL-terminated (args and env can go to
+ * execve as they are) and non-NULL when present, even empty. `line` fields keep where an object
+ * stood in config.json so that later, semantic errors can still point at it; ocirt_spec_line()
+ * gives the line of any other parsed value. */
 #ifndef OCIRT_SPEC_H
 #define OCIRT_SPEC_H
 
@@ -364,6 +366,7 @@ struct ocirt_spec
   size_t n_annotations;
   bool has_linux;
   struct ocirt_linux linux_; /* `linux` is a predefined macro in GNU C */
+  struct ocirt_spec_lines *lines; /* private: where each value stood (see ocirt_spec_line) */
 };
 
 /* Parse config.json text. name is the file name used in messages ("config.json").
@@ -375,6 +378,13 @@ struct ocirt_process *ocirt_process_parse (const char *buf, size_t len, const ch
 /* Parse a bare linux.resources object (update --resources FILE). */
 struct ocirt_resources *ocirt_resources_parse (const char *buf, size_t len, const char *name,
                                                struct ocirt_err **err);
+
+/* The line in config.json where a parsed value stood, 0 when unknown (or not parsed from text).
+ * value is a string or string array of s (s->process->cwd, s->process->args, ...), an element of
+ * a struct array (&s->mounts[2]), an embedded object (&s->process->user), s itself, or, for an
+ * object the model flattens into its parent, the address of its first field (&s->root_path for
+ * root, &l->pids_limit for resources.pids; see parse.c). Lets any area point at the line. */
+unsigned ocirt_spec_line (const struct ocirt_spec *s, const void *value);
 
 void ocirt_spec_free (struct ocirt_spec *s);
 void ocirt_spec_freep (struct ocirt_spec **s);
