@@ -400,6 +400,11 @@ int ocirt_spec_validate (const struct ocirt_spec *s, bool at_start, ocirt_spec_r
 /* The same, turned into one error (the first problem) for create. */
 int ocirt_spec_check (const struct ocirt_spec *s, bool at_start, struct ocirt_err **err);
 
+/* `ocirt check BUNDLE`: parses BUNDLE/config.json and validates it for start, including that the
+ * root filesystem directory exists. Reports each problem as "config.json: <path>: <what> at line N"
+ * and returns how many there were, or -1 with *err when config.json cannot be read at all. */
+int ocirt_bundle_check (const char *bundle, ocirt_spec_report_fn report, void *ctx, struct ocirt_err **err);
+
 const char *ocirt_ns_type_name (enum ocirt_ns_type t); /* "pid", "network", ... */
 int ocirt_ns_type_from_name (const char *name);        /* -1 when unknown */
 const char *ocirt_hook_kind_name (enum ocirt_hook_kind k); /* "createRuntime" ... */
