@@ -34,4 +34,34 @@ int ocirt_security_apply_rootfs (const struct ocirt_spec *spec, struct ocirt_err
 int ocirt_security_apply_process (const struct ocirt_security *s, const struct ocirt_process *proc,
                                   int *notify_fd, struct ocirt_err **err);
 
+/* --- Additions by the security area --- */
+
+#include <sys/types.h>
+
+struct ocirt_state;
+
+/* True when the prepared seccomp filter has a SCMP_ACT_NOTIFY rule: apply_process then returns a
+ * listener fd, which the runtime sends with ocirt_seccomp_notify_send. The container process
+ * hands it over with sendmsg/write: those two may not be NOTIFY rules (prepare refuses them). */
+bool ocirt_security_uses_notify (const struct ocirt_security *s);
+
+/* process.execCPUAffinity.initial: call in the runtime process that will join the container
+ * (exec), before it moves into the container's cgroup. "final" is applied by apply_process for
+ * exec processes (the spec excludes the init process; prepare tells them apart by
+ * proc == spec->process). */
+int ocirt_security_apply_affinity_initial (const struct ocirt_process *proc, struct ocirt_err **err);
+
+/* Connects to listener_path (AF_UNIX, SOCK_STREAM), sends the container process state JSON
+ * (ociVersion, fds ["seccompFd"], pid, metadata, state) with notify_fd in SCM_RIGHTS, closes.
+ * Call from the runtime (host mount namespace), e.g. with st->status "creating". notify_fd stays
+ * the caller's to close. */
+int ocirt_seccomp_notify_send (const char *listener_path, const char *metadata, int notify_fd, pid_t pid,
+                               const struct ocirt_state *st, struct ocirt_err **err);
+/* The JSON sent above (for tests). Caller frees. */
+char *ocirt_seccomp_notify_state_json (const char *metadata, pid_t pid, const struct ocirt_state *st);
+
+/* linux.mountLabel when SELinux is enabled, else NULL (runc ignores labels without SELinux).
+ * The mount code adds `context="<label>"` to the mounts it makes (tmpfs, mqueue, ...). */
+const char *ocirt_selinux_mount_label (const struct ocirt_spec *spec);
+
 #endif

@@ -1,5 +1,6 @@
 /* process.rlimits: name table, validation (plan) and setrlimit (apply). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
