@@ -8,6 +8,8 @@
 #define OCIRT_SECURITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct ocirt_err;
 struct ocirt_spec;
@@ -63,5 +65,38 @@ char *ocirt_seccomp_notify_state_json (const char *metadata, pid_t pid, const st
 /* linux.mountLabel when SELinux is enabled, else NULL (runc ignores labels without SELinux).
  * The mount code adds `context="<label>"` to the mounts it makes (tmpfs, mqueue, ...). */
 const char *ocirt_selinux_mount_label (const struct ocirt_spec *spec);
+
+/* User namespaces (userns.c). */
+struct ocirt_id_mapping;
+enum ocirt_rootless;
+/* --rootless true/false/auto (auto: not root, or root only inside someone else's user namespace). */
+bool ocirt_rootless_resolve (enum ocirt_rootless r);
+/* Writes /proc/PID/uid_map and gid_map of a child that has just made its user namespace
+ * (linux.uidMappings/gidMappings), from the runtime. As root: directly. Unprivileged: directly when
+ * a map is only the caller's own id (gid: after writing "deny" to /proc/PID/setgroups, which the
+ * kernel requires), else through newuidmap/newgidmap (/etc/subuid, /etc/subgid). */
+int ocirt_userns_write_maps (pid_t pid, const struct ocirt_spec *spec, bool rootless, struct ocirt_err **err);
+int ocirt_userns_write_id_maps (pid_t pid, const struct ocirt_id_mapping *uids, size_t n_uids,
+                                const struct ocirt_id_mapping *gids, size_t n_gids, bool rootless,
+                                struct ocirt_err **err);
+/* An fd of a new user namespace with these mappings (no process left in it), for idmapped mounts:
+ * mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &{ .attr_set = MOUNT_ATTR_IDMAP,
+ * .userns_fd = fd }) on an open_tree(OPEN_TREE_CLONE) of the source. Caller closes it. */
+int ocirt_userns_open (const struct ocirt_id_mapping *uids, size_t n_uids, const struct ocirt_id_mapping *gids,
+                       size_t n_gids, bool rootless, struct ocirt_err **err);
+/* "c h s\n" per entry, as uid_map takes it. Caller frees. */
+char *ocirt_id_map_text (const struct ocirt_id_mapping *m, size_t n);
+bool ocirt_id_map_is_self (const struct ocirt_id_mapping *m, size_t n, uint32_t self);
+
+/* What ocirt knows, for `ocirt features` and docs (names as the spec writes them). */
+const char *const *ocirt_seccomp_known_actions (size_t *n);
+const char *const *ocirt_seccomp_known_operators (size_t *n);
+const char *const *ocirt_seccomp_known_flags (size_t *n);
+const char *const *ocirt_seccomp_known_archs (size_t *n);
+/* "CAP_CHOWN" for 0 ...; NULL above ocirt_cap_last_known (). */
+const char *ocirt_cap_name (int cap);
+int ocirt_cap_last_known (void);
+bool ocirt_apparmor_enabled (void);
+bool ocirt_selinux_enabled (void);
 
 #endif
