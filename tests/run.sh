@@ -7,6 +7,8 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
+# absolute, so that tests may cd (README: `tests/run.sh build`)
+build=$(cd "$build" 2>/dev/null && pwd) || { echo "tests/run.sh: no build directory ${1:-$top/build}" >&2; exit 1; }
 shift || true
 export OCIRT="${OCIRT:-$build/ocirt}"
 
