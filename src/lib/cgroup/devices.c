@@ -235,6 +235,7 @@ ocirt_cg_bpf_build (const struct ocirt_device_rule *rules, size_t n_rules, struc
                     struct ocirt_err **err)
 {
   struct emit e = { 0 };
+  bool complete = false;
 
   for (size_t i = 0; i < n_rules; i++)
     if (ocirt_cg_rule_check (&rules[i], i, err) < 0)
@@ -246,10 +247,17 @@ ocirt_cg_bpf_build (const struct ocirt_device_rule *rules, size_t n_rules, struc
   put (&e, BPF_ALU | BPF_RSH | BPF_K, 4, 0, 0, 16);
   put (&e, BPF_LDX | BPF_W | BPF_MEM, 5, 1, 4, 0);                 /* r5 = ctx->major */
   put (&e, BPF_LDX | BPF_W | BPF_MEM, 6, 1, 8, 0);                 /* r6 = ctx->minor */
-  for (size_t i = n_rules; i-- > 0;)
-    emit_rule (&e, &rules[i]);
-  put (&e, BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1); /* no rule matched: allowed, as in a fresh v1 cgroup */
-  put (&e, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+  for (size_t i = n_rules; i-- > 0 && !complete;)
+    {
+      emit_rule (&e, &rules[i]);
+      /* A rule matching every access ends the program: the verifier rejects unreachable code. */
+      complete = (rules[i].type == 0 || rules[i].type == 'a') && access_mask (access_or_all (&rules[i])) == 7;
+    }
+  if (!complete)
+    {
+      put (&e, BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1); /* no rule matched: allowed, as in a fresh v1 cgroup */
+      put (&e, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    }
   out->insns = e.i;
   out->n = e.n;
   return 0;
