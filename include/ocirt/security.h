@@ -99,4 +99,11 @@ int ocirt_cap_last_known (void);
 bool ocirt_apparmor_enabled (void);
 bool ocirt_selinux_enabled (void);
 
+/* CVE-2019-5736 (exe-seal.c): re-executes the runtime from a sealed memfd copy of its binary
+ * unless it already runs from one (then returns 0 at once). Call first thing in the commands that
+ * put a runtime process into a container (create, run, exec), with main's argv. Returns only on
+ * failure. */
+int ocirt_exe_reexec_sealed (char **argv, struct ocirt_err **err);
+bool ocirt_exe_is_sealed (void);
+
 #endif
