@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "ocirt/cleanup.h"
@@ -45,7 +46,8 @@ print_usage (FILE *out)
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fputs ("\nGlobal options:\n"
-         "  --root DIR            state directory (default " OCIRT_DEFAULT_ROOT ")\n"
+         "  --root DIR            state directory (default " OCIRT_DEFAULT_ROOT ", or $XDG_RUNTIME_DIR/ocirt\n"
+         "                        when not run as root)\n"
          "  --log FILE            write log lines to FILE instead of stderr\n"
          "  --log-format FORMAT   text (default) or json\n"
          "  --debug               log debug lines\n"
@@ -152,6 +154,18 @@ apply_globals (struct ocirt_ctx *ctx, const struct globals *g, struct ocirt_err 
   return ocirt_log_init (g->log_path, fmt, ctx->debug, err);
 }
 
+/* runc's default root when not run as root: $XDG_RUNTIME_DIR/<name> (podman sets XDG_RUNTIME_DIR
+ * for every call), since /run/ocirt is not writable. */
+static char *
+default_root (void)
+{
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+
+  if (geteuid () != 0 && xdg != NULL && xdg[0] == '/')
+    return xfmt ("%s/ocirt", xdg);
+  return NULL;
+}
+
 static const struct command *
 find_command (const char *name)
 {
@@ -179,10 +193,13 @@ main (int argc, char **argv)
 {
   struct ocirt_ctx ctx = { .root = OCIRT_DEFAULT_ROOT };
   struct globals g = { 0 };
+  cleanup_free char *xdg_root = default_root ();
   cleanup_err struct ocirt_err *err = NULL;
   const struct command *cmd;
   int i, ret;
 
+  if (xdg_root != NULL)
+    ctx.root = xdg_root;
   i = parse_globals (argc, argv, &ctx, &g, &err);
   if (i == -2)
     return 0;

@@ -9,6 +9,7 @@ setup() {
 }
 
 teardown() {
+  [ -z "${XDG_DIR:-}" ] || rm -rf "$XDG_DIR"
   teardown_common
 }
 
@@ -193,4 +194,20 @@ commands() {
   [ "$stderr" = 'ocirt: invalid container ID "../etc": it must not contain "/"' ]
   run -1 --separate-stderr ocirt state -- -x
   [ "$stderr" = 'ocirt: invalid container ID "-x": it must start with a letter or a digit' ]
+}
+
+@test "not run as root, the default root is \$XDG_RUNTIME_DIR/ocirt, as runc's" {
+  command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+  XDG_DIR=/run/ocirt-test-xdg-$$-$BATS_TEST_NUMBER
+  local xdg=$XDG_DIR
+  mkdir -p "$xdg/ocirt/c1"
+  echo '{"ociVersion":"1.3.0","id":"c1","pid":0,"status":"stopped","bundle":"/b","rootfs":"/b/rootfs","created":"2026-01-01T00:00:00Z"}' \
+    > "$xdg/ocirt/c1/state.json"
+  chown -R 65534:65534 "$xdg"
+  run -0 env XDG_RUNTIME_DIR="$xdg" setpriv --reuid 65534 --regid 65534 --clear-groups "$OCIRT" state c1
+  [ "$(jq -r .status <<< "$output")" = stopped ]
+  run -0 env XDG_RUNTIME_DIR="$xdg" setpriv --reuid 65534 --regid 65534 --clear-groups "$OCIRT" list -q
+  [ "$output" = c1 ]
+  # root keeps /run/ocirt: the XDG root is not looked at
+  run -1 env XDG_RUNTIME_DIR="$xdg" "$OCIRT" state c1
 }
