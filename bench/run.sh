@@ -1,0 +1,187 @@
+#!/bin/bash
+# ocirt's benchmark against runc, crun and the kernel floor (bench/floor.c). Not part of the tests.
+#
+#   bench/run.sh [options]
+#     --build-dir DIR     build ocirt (release) there; default build-bench
+#     --ocirt PATH        use this ocirt binary instead of building one
+#     --runtimes LIST     default floor,crun,runc,ocirt
+#     --scenarios LIST    default 0,1,2,3,4,5,6 (see docs/performance.md)
+#     --runs N            trials per scenario and runtime, default 100
+#     --warmup N          untimed runs first (the first is the probe), default 3
+#     --scale N           containers in scenario 5, default 200
+#     --scale-rounds N    default 3
+#     --out DIR           raw results and tables; default BUILD_DIR/bench-results/DATE
+#     --no-install        do not apt-get install what is missing
+#
+# Needs root. Installs what is missing (runc, crun, busybox-static, jq, the build tools), builds
+# ocirt, the floor and the driver, makes the bundles under /run/ocirt-bench-PID, runs the driver
+# (bench/lib/driver.c: runtimes take turns, every exit status checked) and prints the table.
+# Everything it makes (containers, cgroups /sys/fs/cgroup/*/ocirt-bench-PID, state) is removed at
+# the end, also on Ctrl-C.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=$top/build-bench
+ocirt=
+runtimes=floor,crun,runc,ocirt
+scenarios=0,1,2,3,4,5,6
+runs=100
+warmup=3
+scale=200
+scale_rounds=3
+out=
+install=1
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --build-dir) build=$(realpath -m "$2"); shift ;;
+    --ocirt) ocirt=$(realpath "$2"); shift ;;
+    --runtimes) runtimes=$2; shift ;;
+    --scenarios) scenarios=$2; shift ;;
+    --runs) runs=$2; shift ;;
+    --warmup) warmup=$2; shift ;;
+    --scale) scale=$2; shift ;;
+    --scale-rounds) scale_rounds=$2; shift ;;
+    --out) out=$(realpath -m "$2"); shift ;;
+    --no-install) install=0 ;;
+    -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "$0: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+[ "$(id -u)" = 0 ] || { echo "$0: needs root (containers, cgroups, mounts)" >&2; exit 1; }
+has() { case ",$runtimes," in *",$1,"*) return 0 ;; esac; return 1; }
+
+# --- what it needs --------------------------------------------------------------------------
+need=(jq busybox-static gcc libc6-dev pkg-config libseccomp-dev)
+has runc && need+=(runc)
+has crun && need+=(crun)
+has ocirt && [ -z "$ocirt" ] && need+=(meson ninja-build libyajl-dev libcap-dev)
+missing=()
+for p in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$install" = 1 ] || { echo "$0: missing packages: ${missing[*]}" >&2; exit 1; }
+  echo "installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
+    { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+fi
+
+# --- builds -------------------------------------------------------------------------------
+mkdir -p "$build"
+if has ocirt && [ -z "$ocirt" ]; then
+  if [ -f "$build/build.ninja" ]; then
+    meson configure "$build" -Dbuildtype=release >/dev/null
+  else
+    meson setup "$build" "$top" --buildtype=release >/dev/null
+  fi
+  ninja -C "$build" ocirt >/dev/null
+  ocirt=$build/ocirt
+fi
+tools=$build/bench-tools
+mkdir -p "$tools"
+# The floor is static: no loader between exec and main.
+gcc -O2 -Wall -Wextra -static -o "$tools/floor" "$here/floor.c"
+gcc -O2 -Wall -Wextra -o "$tools/driver" "$here/lib/driver.c"
+gcc -O2 -Wall -Wextra -o "$tools/mkfilter" "$here/lib/mkfilter.c" -lseccomp
+
+# --- the run's directory and its cleanup ----------------------------------------------------
+base=/run/ocirt-bench-$$
+cleanup() {
+  trap - EXIT INT TERM
+  "$here/lib/cleanup.sh" "$base"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$base/tmp" "$base/state" "$base/bundles"
+
+declare -A bin
+bin[runc]=$(command -v runc || true)
+bin[crun]=$(command -v crun || true)
+bin[ocirt]=$ocirt
+driver_args=()
+: > "$base/runtimes"
+for rt in ${runtimes//,/ }; do
+  case $rt in
+    floor) driver_args+=(--floor "$tools/floor") ;;
+    runc|crun|ocirt)
+      [ -x "${bin[$rt]}" ] || { echo "$0: no $rt binary" >&2; exit 1; }
+      echo "$rt=${bin[$rt]}" >> "$base/runtimes"
+      opt=
+      [ "$rt" = crun ] && opt=,hide-cgroup2
+      driver_args+=(--runtime "$rt=${bin[$rt]}$opt") ;;
+    *) echo "$0: unknown runtime $rt (floor, crun, runc, ocirt)" >&2; exit 2 ;;
+  esac
+done
+
+# --- rootfs, bundles, seccomp filter ----------------------------------------------------------
+"$top/tools/make-bundle.sh" --rootfs-only "$base" >/dev/null
+# The default config as `ocirt spec` writes it (runc's when ocirt is not measured), made
+# non-interactive; the root is the one shared read-only rootfs; ociVersion is one all three
+# runtimes accept (crun 1.8.1 refuses 1.3.0).
+if has ocirt; then
+  "$ocirt" spec --bundle "$base/tmp" 
+else
+  (cd "$base/tmp" && runc spec)
+fi
+jq --arg root "$base/rootfs" --arg cg "/ocirt-bench-$$/@RT@/@NAME@" \
+  '.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = ["@ARGS@"]
+   | .root.path = $root | .linux.cgroupsPath = $cg' "$base/tmp/config.json" > "$base/tmp/template.json"
+rm "$base/tmp/config.json"
+jq -c '.' "$here/seccomp-podman.json" > "$base/tmp/seccomp.json"
+jq --slurpfile s "$base/tmp/seccomp.json" '.linux.seccomp = $s[0]' "$base/tmp/template.json" > "$base/tmp/template-seccomp.json"
+jq -r -f "$here/lib/profile-rules.jq" "$here/seccomp-podman.json" | "$tools/mkfilter" "$base/filter.bpf"
+
+# make_bundle RT NAME ARGS_JSON [TEMPLATE]
+make_bundle() {
+  local dir=$base/bundles/$1/$2
+  mkdir -p "$dir"
+  sed -e "s|@RT@|$1|; s|@NAME@|$2|; s|\[\"@ARGS@\"\]|$3|; s|\[ *\"@ARGS@\" *\]|$3|" "${4:-$base/tmp/template.json}" > "$dir/config.json"
+}
+# jq pretty-prints the placeholder array over three lines; fold it back to one first.
+for t in template template-seccomp; do
+  jq -c '.' "$base/tmp/$t.json" > "$base/tmp/$t.c" && mv "$base/tmp/$t.c" "$base/tmp/$t.json"
+done
+for rt in ${runtimes//,/ }; do
+  [ "$rt" = floor ] && continue
+  make_bundle "$rt" run '["/bin/true"]'
+  make_bundle "$rt" csd '["/bin/true"]'
+  make_bundle "$rt" exec '["/bin/sleep","1000000"]'
+  make_bundle "$rt" seccomp '["/bin/true"]' "$base/tmp/template-seccomp.json"
+  if [[ ",$scenarios," == *,5,* ]]; then
+    for ((i = 0; i < scale; i++)); do
+      make_bundle "$rt" "scale-$i" '["/bin/sleep","1000000"]'
+    done
+  fi
+done
+
+# --- the machine and the versions -----------------------------------------------------------
+[ -n "$out" ] || out=$build/bench-results/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+{
+  echo "date: $(date -Is)"
+  echo "kernel: $(uname -r)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
+  echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "cgroups: $(stat -fc %T /sys/fs/cgroup)$( [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] && echo ' + cgroup2 at /sys/fs/cgroup/unified (hybrid)')"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "runs: $runs, warm-up: $warmup, scale: $scale x $scale_rounds rounds, scenarios: $scenarios"
+  for rt in runc crun ocirt; do
+    has "$rt" && echo "$rt: $("${bin[$rt]}" --version | head -1) (${bin[$rt]})"
+  done
+  has ocirt && echo "ocirt commit: $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
+  echo "floor: bench/floor.c, static, gcc -O2"
+} > "$out/env.txt"
+cat "$out/env.txt"
+echo
+
+"$tools/driver" --base "$base" --out "$out" --runs "$runs" --warmup "$warmup" --scale "$scale" \
+  --scale-rounds "$scale_rounds" --scenarios "$scenarios" "${driver_args[@]}"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
+cat "$out/table.txt"
+echo
+echo "raw samples: $out/raw.tsv; tables: $out/table.txt, $out/table.md; machine: $out/env.txt"
