@@ -6,6 +6,7 @@
  * includes yajl headers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,68 +22,134 @@
 #include "spec-internal.h"
 
 /* Deeper documents are refused: nothing legitimate nests this far, and every recursive walk
- * (free, the model parser) stays bounded. */
+ * (the model parser, the writer's callers) stays bounded. */
 #define JSON_MAX_DEPTH 200
+
+/* The whole tree lives in one arena: nodes, strings, keys and item arrays. Building and freeing
+ * a document then costs a few mallocs instead of three per value, which is most of the time
+ * spent parsing a config.json. */
+struct chunk
+{
+  struct chunk *next;
+  char data[];
+};
+
+struct arena
+{
+  struct chunk *chunks;
+  char *cur, *end;
+  size_t next_size;
+};
+
+static void *
+arena_alloc (struct arena *a, size_t n)
+{
+  void *p;
+
+  n = (n + 7) & ~(size_t) 7;
+  if ((size_t) (a->end - a->cur) < n)
+    {
+      size_t size = a->next_size > n ? a->next_size : n;
+      struct chunk *c = xmalloc (sizeof *c + size);
+
+      c->next = a->chunks;
+      a->chunks = c;
+      a->cur = c->data;
+      a->end = c->data + size;
+      a->next_size = size * 2;
+    }
+  p = a->cur;
+  a->cur += n;
+  return p;
+}
+
+static char *
+arena_strndup (struct arena *a, const void *s, size_t len)
+{
+  char *r = arena_alloc (a, len + 1);
+
+  memcpy (r, s, len);
+  r[len] = '\0';
+  return r;
+}
+
+static void
+arena_free (struct arena *a)
+{
+  while (a->chunks != NULL)
+    {
+      struct chunk *c = a->chunks;
+
+      a->chunks = c->next;
+      free (c);
+    }
+}
+
+/* What ocirt_json_parse returns: the root node first, so that the pointer is the document. */
+struct doc
+{
+  struct ocirt_json root;
+  struct arena arena;
+};
+
+/* Children of the open containers wait on one shared stack and move into an exactly sized
+ * array of the arena when their container closes. */
+struct child
+{
+  char *key; /* NULL in arrays */
+  struct ocirt_json *node;
+};
 
 struct frame
 {
   struct ocirt_json *node; /* the open array or object */
-  size_t cap;
-  char *key; /* objects: the key whose value comes next */
+  size_t start;            /* its first child on the children stack */
 };
 
 struct builder
 {
+  struct arena arena;
   struct frame stack[JSON_MAX_DEPTH];
   size_t depth;
+  struct child *children;
+  size_t n_children, cap_children;
+  char *key; /* the key whose value comes next */
   struct ocirt_json *root;
   unsigned line;
   const char *name;
   char *error; /* set when a callback stops the parse */
 };
 
-static void
-node_free (struct ocirt_json *j)
-{
-  if (j == NULL)
-    return;
-  for (size_t i = 0; j->items != NULL && i < j->len; i++)
-    {
-      node_free (j->items[i]);
-      if (j->keys != NULL)
-        free (j->keys[i]);
-    }
-  free (j->items);
-  free (j->keys);
-  free (j->str);
-  free (j);
-}
-
 void
 ocirt_json_free (struct ocirt_json *j)
 {
-  node_free (j);
+  struct doc *d = (struct doc *) j;
+
+  if (d == NULL)
+    return;
+  arena_free (&d->arena);
+  free (d);
 }
 
 void
 ocirt_json_freep (struct ocirt_json **j)
 {
-  node_free (*j);
+  ocirt_json_free (*j);
   *j = NULL;
 }
 
-/* The JSON path of the value being built at stack level `upto` (exclusive). */
+/* The JSON path of the container open at stack level `level`. */
 static void
-builder_path (struct builder *b, size_t upto, struct path_buf *p)
+builder_path (struct builder *b, size_t level, struct path_buf *p)
 {
-  for (size_t i = 0; i < upto; i++)
+  for (size_t i = 1; i <= level; i++)
     {
-      struct ocirt_json *n = b->stack[i].node;
+      const struct child *c = &b->children[b->stack[i].start - 1];
 
-      if (n->type == OCIRT_JSON_OBJECT)
-        path_key (p, n->keys[n->len - 1]);
+      if (c->key != NULL)
+        path_key (p, c->key);
       else
-        path_index (p, n->len - 1);
+        path_index (p, b->stack[i].start - 1 - b->stack[i - 1].start);
     }
 }
 
@@ -93,13 +160,14 @@ builder_fail (struct builder *b, const char *what)
   return 0;
 }
 
-/* Attaches a new node to the open container (or makes it the root). */
+/* Makes a node and puts it on the children stack of the open container (or makes it the root). */
 static struct ocirt_json *
 builder_add (struct builder *b, enum ocirt_json_type type)
 {
-  struct ocirt_json *j = xzalloc (sizeof *j);
-  struct frame *f;
+  struct ocirt_json *j = arena_alloc (&b->arena, sizeof *j);
+  struct child *c;
 
+  memset (j, 0, sizeof *j);
   j->type = type;
   j->line = b->line;
   if (b->depth == 0)
@@ -107,20 +175,15 @@ builder_add (struct builder *b, enum ocirt_json_type type)
       b->root = j;
       return j;
     }
-  f = &b->stack[b->depth - 1];
-  if (f->node->len == f->cap)
+  if (b->n_children == b->cap_children)
     {
-      f->cap = f->cap ? f->cap * 2 : 4;
-      f->node->items = xrealloc (f->node->items, f->cap * sizeof *f->node->items);
-      if (f->node->type == OCIRT_JSON_OBJECT)
-        f->node->keys = xrealloc (f->node->keys, f->cap * sizeof *f->node->keys);
+      b->cap_children = b->cap_children ? b->cap_children * 2 : 64;
+      b->children = xrealloc (b->children, b->cap_children * sizeof *b->children);
     }
-  if (f->node->type == OCIRT_JSON_OBJECT)
-    {
-      f->node->keys[f->node->len] = f->key;
-      f->key = NULL;
-    }
-  f->node->items[f->node->len++] = j;
+  c = &b->children[b->n_children++];
+  c->key = b->key;
+  c->node = j;
+  b->key = NULL;
   return j;
 }
 
@@ -141,9 +204,10 @@ cb_boolean (void *ctx, int v)
 static int
 cb_number (void *ctx, const char *s, size_t len)
 {
-  struct ocirt_json *j = builder_add (ctx, OCIRT_JSON_NUMBER);
+  struct builder *b = ctx;
+  struct ocirt_json *j = builder_add (b, OCIRT_JSON_NUMBER);
 
-  j->str = xstrndup (s, len);
+  j->str = arena_strndup (&b->arena, s, len);
   j->len = len;
   return 1;
 }
@@ -151,12 +215,11 @@ cb_number (void *ctx, const char *s, size_t len)
 static int
 cb_string (void *ctx, const unsigned char *s, size_t len)
 {
-  struct ocirt_json *j = builder_add (ctx, OCIRT_JSON_STRING);
+  struct builder *b = ctx;
+  struct ocirt_json *j = builder_add (b, OCIRT_JSON_STRING);
 
-  /* not strndup: the text may hold an escaped NUL and keeps its full length */
-  j->str = xmalloc (len + 1);
-  memcpy (j->str, s, len);
-  j->str[len] = '\0';
+  /* the text may hold an escaped NUL: it keeps its full length */
+  j->str = arena_strndup (&b->arena, s, len);
   j->len = len;
   return 1;
 }
@@ -175,8 +238,7 @@ open_container (struct builder *b, enum ocirt_json_type type)
     }
   j = builder_add (b, type);
   b->stack[b->depth].node = j;
-  b->stack[b->depth].cap = 0;
-  b->stack[b->depth].key = NULL;
+  b->stack[b->depth].start = b->n_children;
   b->depth++;
   return 1;
 }
@@ -197,57 +259,52 @@ static int
 cb_map_key (void *ctx, const unsigned char *key, size_t len)
 {
   struct builder *b = ctx;
-  struct frame *f = &b->stack[b->depth - 1];
 
-  free (f->key);
-  f->key = xmalloc (len + 1);
-  memcpy (f->key, key, len);
-  f->key[len] = '\0';
+  b->key = arena_strndup (&b->arena, key, len);
   return 1;
 }
 
-static const struct ocirt_json *sort_obj;
+static const struct child *sort_children;
 
 static int
 cmp_key_index (const void *a, const void *b)
 {
   size_t i = *(const size_t *) a, j = *(const size_t *) b;
-  int c = strcmp (sort_obj->keys[i], sort_obj->keys[j]);
+  int c = strcmp (sort_children[i].key, sort_children[j].key);
 
   if (c != 0)
     return c;
   return i < j ? -1 : i > j;
 }
 
-/* Finds a repeated key: *first and *second are the indexes of two equal keys (second > first).
+/* Finds a repeated key among n children: *first < *second, the earliest second occurrence.
  * Small objects are scanned pairwise, big ones sorted so that 100k keys stay fast. */
 static bool
-find_duplicate (const struct ocirt_json *obj, size_t *first, size_t *second)
+find_duplicate (const struct child *c, size_t n, size_t *first, size_t *second)
 {
-  size_t n = obj->len;
   bool found = false;
+  size_t *idx;
 
   if (n <= 16)
     {
       for (size_t j = 1; j < n; j++)
         for (size_t i = 0; i < j; i++)
-          if (strcmp (obj->keys[i], obj->keys[j]) == 0)
+          if (strcmp (c[i].key, c[j].key) == 0)
             {
               *first = i, *second = j;
               return true;
             }
       return false;
     }
-  size_t *idx = xmalloc (n * sizeof *idx);
+  idx = xmalloc (n * sizeof *idx);
   for (size_t i = 0; i < n; i++)
     idx[i] = i;
-  sort_obj = obj;
+  sort_children = c;
   qsort (idx, n, sizeof *idx, cmp_key_index);
-  sort_obj = NULL;
+  sort_children = NULL;
   for (size_t i = 1; i < n; i++)
-    if (strcmp (obj->keys[idx[i - 1]], obj->keys[idx[i]]) == 0 && (!found || idx[i] < *second))
+    if (strcmp (c[idx[i - 1]].key, c[idx[i]].key) == 0 && (!found || idx[i] < *second))
       {
-        /* report the earliest second occurrence, as the pairwise scan does */
         *first = idx[i - 1], *second = idx[i];
         found = true;
       }
@@ -255,34 +312,59 @@ find_duplicate (const struct ocirt_json *obj, size_t *first, size_t *second)
   return found;
 }
 
+/* Moves the children of the innermost open container into its node. */
+static void
+close_container (struct builder *b)
+{
+  struct frame *f = &b->stack[b->depth - 1];
+  struct ocirt_json *j = f->node;
+  size_t n = b->n_children - f->start;
+  const struct child *c = &b->children[f->start];
+
+  j->len = n;
+  if (n > 0)
+    {
+      j->items = arena_alloc (&b->arena, n * sizeof *j->items);
+      for (size_t i = 0; i < n; i++)
+        j->items[i] = c[i].node;
+      if (j->type == OCIRT_JSON_OBJECT)
+        {
+          j->keys = arena_alloc (&b->arena, n * sizeof *j->keys);
+          for (size_t i = 0; i < n; i++)
+            j->keys[i] = c[i].key;
+        }
+    }
+  b->n_children = f->start;
+  b->depth--;
+}
+
 static int
 cb_end_map (void *ctx)
 {
   struct builder *b = ctx;
-  struct ocirt_json *obj = b->stack[b->depth - 1].node;
+  const struct frame *f = &b->stack[b->depth - 1];
+  const struct child *c = &b->children[f->start];
   size_t first = 0, second = 0;
 
-  if (find_duplicate (obj, &first, &second))
+  if (find_duplicate (c, b->n_children - f->start, &first, &second))
     {
       struct path_buf p = { 0 };
 
       builder_path (b, b->depth - 1, &p);
-      path_key (&p, obj->keys[second]);
+      path_key (&p, c[second].key);
       b->error = xfmt ("%s: %s: duplicate key (also at line %u) at line %u", b->name, path_text (&p),
-                       obj->items[first]->line, obj->items[second]->line);
+                       c[first].node->line, c[second].node->line);
       path_free (&p);
       return 0;
     }
-  b->depth--;
+  close_container (b);
   return 1;
 }
 
 static int
 cb_end_array (void *ctx)
 {
-  struct builder *b = ctx;
-
-  b->depth--;
+  close_container (ctx);
   return 1;
 }
 
@@ -326,19 +408,9 @@ all_space (const char *buf, size_t len)
   return true;
 }
 
-static void
-builder_clear (struct builder *b)
-{
-  for (size_t i = 0; i < b->depth; i++)
-    free (b->stack[i].key);
-  node_free (b->root);
-  b->root = NULL;
-  free (b->error);
-}
-
 /* Reports a failed yajl_parse / yajl_complete_parse. col is 1-based. */
-static struct ocirt_json *
-parse_failed (struct builder *b, yajl_handle h, unsigned line, size_t col, struct ocirt_err **err)
+static void
+parse_failed (struct builder *b, yajl_handle h, size_t col, struct ocirt_err **err)
 {
   if (b->error != NULL)
     ocirt_err_make (err, 0, "%s", b->error);
@@ -346,31 +418,17 @@ parse_failed (struct builder *b, yajl_handle h, unsigned line, size_t col, struc
     {
       cleanup_free char *reason = yajl_reason (h);
 
-      ocirt_err_make (err, 0, "%s: syntax error at line %u, column %zu: %s", b->name, line, col, reason);
+      ocirt_err_make (err, 0, "%s: syntax error at line %u, column %zu: %s", b->name, b->line, col, reason);
     }
-  builder_clear (b);
-  yajl_free (h);
-  return NULL;
 }
 
-struct ocirt_json *
-ocirt_json_parse (const char *buf, size_t len, const char *name, struct ocirt_err **err)
+/* Feeds buf to yajl line by line. Returns 0, or -1 with *err. */
+static int
+feed (struct builder *b, yajl_handle h, const char *buf, size_t len, struct ocirt_err **err)
 {
-  struct builder *b;
-  struct ocirt_json *root;
   const char *p = buf, *end = buf + len, *last = buf;
-  yajl_handle h;
+  size_t col;
 
-  if (name == NULL)
-    name = "JSON";
-  if (all_space (buf, len))
-    {
-      ocirt_err_make (err, 0, "%s: empty file, expected a JSON document", name);
-      return NULL;
-    }
-  b = xzalloc (sizeof *b);
-  b->name = name;
-  h = yajl_alloc (&callbacks, NULL, b);
   while (p < end)
     {
       const char *nl = memchr (p, '\n', (size_t) (end - p));
@@ -382,27 +440,59 @@ ocirt_json_parse (const char *buf, size_t len, const char *name, struct ocirt_er
         {
           size_t used = yajl_get_bytes_consumed (h);
 
-          root = parse_failed (b, h, b->line, used > 0 ? used : 1, err);
-          free (b);
-          return root;
+          parse_failed (b, h, used > 0 ? used : 1, err);
+          return -1;
         }
       p = next;
     }
-  if (yajl_complete_parse (h) != yajl_status_ok)
-    {
-      /* only a truncated document fails here: point just past its last character */
-      size_t col = (size_t) (end - last);
+  if (yajl_complete_parse (h) == yajl_status_ok)
+    return 0;
+  /* only a truncated document fails here: point just past its last character */
+  col = (size_t) (end - last);
+  while (col > 0 && (last[col - 1] == '\n' || last[col - 1] == '\r'))
+    col--;
+  parse_failed (b, h, col + 1, err);
+  return -1;
+}
 
-      while (col > 0 && (last[col - 1] == '\n' || last[col - 1] == '\r'))
-        col--;
-      root = parse_failed (b, h, b->line, col + 1, err);
-      free (b);
-      return root;
+struct ocirt_json *
+ocirt_json_parse (const char *buf, size_t len, const char *name, struct ocirt_err **err)
+{
+  struct builder b;
+  struct doc *d = NULL;
+  yajl_handle h;
+
+  if (name == NULL)
+    name = "JSON";
+  if (all_space (buf, len))
+    {
+      ocirt_err_make (err, 0, "%s: empty file, expected a JSON document", name);
+      return NULL;
     }
+  memset (&b, 0, offsetof (struct builder, stack));
+  b.depth = 0;
+  b.children = NULL;
+  b.n_children = b.cap_children = 0;
+  b.key = NULL;
+  b.root = NULL;
+  b.line = 0;
+  b.name = name;
+  b.error = NULL;
+  /* about what a pretty-printed config.json needs, so that one chunk usually does */
+  b.arena.next_size = len * 2 + 1024;
+  h = yajl_alloc (&callbacks, NULL, &b);
+  if (feed (&b, h, buf, len, err) == 0)
+    {
+      d = xmalloc (sizeof *d);
+      d->root = *b.root;
+      d->arena = b.arena;
+    }
+  else
+    arena_free (&b.arena);
   yajl_free (h);
-  root = b->root;
-  free (b);
-  return root;
+  free (b.children);
+  free (b.error);
+  return d != NULL ? &d->root : NULL;
 }
 
 struct ocirt_json *

@@ -64,8 +64,18 @@ path_index (struct path_buf *p, size_t i)
 {
   size_t old = p->len;
 
-  path_reserve (p, 24);
-  p->len += (size_t) snprintf (p->s + p->len, 24, "[%zu]", i);
+  char digits[24];
+  size_t n = 0;
+
+  do
+    digits[n++] = (char) ('0' + i % 10);
+  while ((i /= 10) > 0);
+  path_reserve (p, n + 2);
+  p->s[p->len++] = '[';
+  while (n > 0)
+    p->s[p->len++] = digits[--n];
+  p->s[p->len++] = ']';
+  p->s[p->len] = '\0';
   return old;
 }
 

@@ -32,11 +32,15 @@ static const char *const cap_names[OCIRT_CAPABILITY_LAST + 1] = {
 int
 ocirt_capability_from_name (const char *name)
 {
-  if (name == NULL)
+  if (name == NULL || strncasecmp (name, "CAP_", 4) != 0)
     return -1;
-  /* runc and crun take any case; the spec writes them upper case */
+  /* the spec writes them upper case: try that first, it is what every config holds */
   for (int i = 0; i <= OCIRT_CAPABILITY_LAST; i++)
-    if (strcasecmp (cap_names[i], name) == 0)
+    if (cap_names[i][4] == name[4] && strcmp (cap_names[i] + 4, name + 4) == 0)
+      return i;
+  /* runc and crun take any case */
+  for (int i = 0; i <= OCIRT_CAPABILITY_LAST; i++)
+    if (strcasecmp (cap_names[i] + 4, name + 4) == 0)
       return i;
   return -1;
 }

@@ -134,7 +134,8 @@ take_string (struct walk *w, struct ocirt_json *v, char **out)
   /* C strings end at the first NUL: a hidden one would silently cut a path or an argument */
   if (strlen (v->str) != v->len)
     return fail (w, v->line, "string contains a NUL character");
-  *out = steal_ptr (&v->str);
+  *out = xmalloc (v->len + 1);
+  memcpy (*out, v->str, v->len + 1);
   lines_put (w->lines, *out, v->line);
   return 0;
 }
@@ -266,7 +267,7 @@ take_map (struct walk *w, struct ocirt_json *v, struct ocirt_keyval **out, size_
 
       if (take_string (w, v->items[i], &kv[i].value) < 0)
         return -1;
-      kv[i].key = steal_ptr (&v->keys[i]);
+      kv[i].key = xstrdup (v->keys[i]);
       *n = i + 1;
       lines_put (w->lines, kv[i].key, v->items[i]->line);
       lines_put (w->lines, &kv[i], v->items[i]->line);
@@ -279,12 +280,16 @@ take_map (struct walk *w, struct ocirt_json *v, struct ocirt_keyval **out, size_
 
 static int walk_object (struct walk *w, struct ocirt_json *v, const struct table *t, char *base);
 
-static struct ocirt_json *
-member (struct ocirt_json *obj, const char *key)
+/* The field of t named key, NULL when the table has none (an unknown key: ignored). */
+static const struct field *
+field_of (const struct table *t, const char *key, size_t *index)
 {
-  for (size_t i = 0; i < obj->len; i++)
-    if (obj->keys[i] != NULL && strcmp (obj->keys[i], key) == 0)
-      return obj->items[i];
+  for (size_t i = 0; i < t->n; i++)
+    if (t->fields[i].key[0] == key[0] && strcmp (t->fields[i].key, key) == 0)
+      {
+        *index = i;
+        return &t->fields[i];
+      }
   return NULL;
 }
 
@@ -316,7 +321,7 @@ take_array (struct walk *w, struct ocirt_json *v, char *base, const struct field
       *AT (base, f->count, size_t) = i + 1;
       if (keyed)
         {
-          *AT (elem, t->key, char *) = steal_ptr (&v->keys[i]);
+          *AT (elem, t->key, char *) = xstrdup (v->keys[i]);
           lines_put (w->lines, *AT (elem, t->key, char *), v->items[i]->line);
         }
       if (walk_object (w, v->items[i], t, elem) < 0)
@@ -377,32 +382,36 @@ walk_field (struct walk *w, const struct field *f, struct ocirt_json *v, char *b
 static int
 walk_object (struct walk *w, struct ocirt_json *v, const struct table *t, char *base)
 {
+  uint64_t seen = 0;
+
   if (v->type != OCIRT_JSON_OBJECT)
     return fail (w, v->line, "expected object");
   if (t->line != NONE)
     *AT (base, t->line, unsigned) = v->line;
-  for (size_t i = 0; i < t->n; i++)
+  /* the document's keys drive the walk: absent fields cost nothing */
+  for (size_t i = 0; i < v->len; i++)
     {
-      const struct field *f = &t->fields[i];
-      struct ocirt_json *m = member (v, f->key);
-      size_t old;
+      struct ocirt_json *m = v->items[i];
+      size_t index = 0, old;
+      const struct field *f = field_of (t, v->keys[i], &index);
       int r;
 
+      if (f == NULL || m->type == OCIRT_JSON_NULL)
+        continue;
+      seen |= (uint64_t) 1 << index;
       old = path_key (&w->path, f->key);
-      if (m == NULL || m->type == OCIRT_JSON_NULL)
-        {
-          r = f->required ? fail (w, v->line, "required field missing") : 0;
-          path_cut (&w->path, old);
-          if (r < 0)
-            return -1;
-          continue;
-        }
       r = walk_field (w, f, m, base);
       path_cut (&w->path, old);
       if (r < 0)
         return -1;
       set_has (base, f);
     }
+  for (size_t i = 0; i < t->n; i++)
+    if (t->fields[i].required && !(seen & ((uint64_t) 1 << i)))
+      {
+        path_key (&w->path, t->fields[i].key);
+        return fail (w, v->line, "required field missing");
+      }
   return 0;
 }
 
