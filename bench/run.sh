@@ -22,6 +22,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+BENCH_DIR=$here TOP=$top
+. "$here/lib/setup.sh"
 build=$top/build-bench
 ocirt=
 runtimes=floor,crun,runc,ocirt
@@ -83,11 +85,7 @@ if has ocirt && [ -z "$ocirt" ]; then
   ocirt=$build/ocirt
 fi
 tools=$build/bench-tools
-mkdir -p "$tools"
-# The floor is static: no loader between exec and main.
-gcc -O2 -Wall -Wextra -static -o "$tools/floor" "$here/floor.c"
-gcc -O2 -Wall -Wextra -o "$tools/driver" "$here/lib/driver.c"
-gcc -O2 -Wall -Wextra -o "$tools/mkfilter" "$here/lib/mkfilter.c" -lseccomp
+bench_tools "$tools"
 
 # --- the run's directory and its cleanup ----------------------------------------------------
 base=/run/ocirt-bench-$$
@@ -119,42 +117,16 @@ for rt in ${runtimes//,/ }; do
 done
 
 # --- rootfs, bundles, seccomp filter ----------------------------------------------------------
-"$top/tools/make-bundle.sh" --rootfs-only "$base" >/dev/null
-# The default config as `ocirt spec` writes it (runc's when ocirt is not measured), made
-# non-interactive; the root is the one shared read-only rootfs; ociVersion is one all three
-# runtimes accept (crun 1.8.1 refuses 1.3.0).
-if has ocirt; then
-  "$ocirt" spec --bundle "$base/tmp" 
-else
-  (cd "$base/tmp" && runc spec)
-fi
-jq --arg root "$base/rootfs" --arg cg "/ocirt-bench-$$/@RT@/@NAME@" \
-  '.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = ["@ARGS@"]
-   | .root.path = $root | .linux.cgroupsPath = $cg' "$base/tmp/config.json" > "$base/tmp/template.json"
-rm "$base/tmp/config.json"
-jq -c '.' "$here/seccomp-podman.json" > "$base/tmp/seccomp.json"
-jq --slurpfile s "$base/tmp/seccomp.json" '.linux.seccomp = $s[0]' "$base/tmp/template.json" > "$base/tmp/template-seccomp.json"
-jq -r -f "$here/lib/profile-rules.jq" "$here/seccomp-podman.json" | "$tools/mkfilter" "$base/filter.bpf"
-
-# make_bundle RT NAME ARGS_JSON [TEMPLATE]
-make_bundle() {
-  local dir=$base/bundles/$1/$2
-  mkdir -p "$dir"
-  sed -e "s|@RT@|$1|; s|@NAME@|$2|; s|\[\"@ARGS@\"\]|$3|; s|\[ *\"@ARGS@\" *\]|$3|" "${4:-$base/tmp/template.json}" > "$dir/config.json"
-}
-# jq pretty-prints the placeholder array over three lines; fold it back to one first.
-for t in template template-seccomp; do
-  jq -c '.' "$base/tmp/$t.json" > "$base/tmp/$t.c" && mv "$base/tmp/$t.c" "$base/tmp/$t.json"
-done
+if has ocirt; then bench_templates "$base" "$ocirt" "$tools"; else bench_templates "$base" runc "$tools"; fi
 for rt in ${runtimes//,/ }; do
   [ "$rt" = floor ] && continue
-  make_bundle "$rt" run '["/bin/true"]'
-  make_bundle "$rt" csd '["/bin/true"]'
-  make_bundle "$rt" exec '["/bin/sleep","1000000"]'
-  make_bundle "$rt" seccomp '["/bin/true"]' "$base/tmp/template-seccomp.json"
+  bench_bundle "$base" "$rt" run '["/bin/true"]'
+  bench_bundle "$base" "$rt" csd '["/bin/true"]'
+  bench_bundle "$base" "$rt" exec '["/bin/sleep","1000000"]'
+  bench_bundle "$base" "$rt" seccomp '["/bin/true"]' "$base/tmp/template-seccomp.json"
   if [[ ",$scenarios," == *,5,* ]]; then
     for ((i = 0; i < scale; i++)); do
-      make_bundle "$rt" "scale-$i" '["/bin/sleep","1000000"]'
+      bench_bundle "$base" "$rt" "scale-$i" '["/bin/sleep","1000000"]'
     done
   fi
 done

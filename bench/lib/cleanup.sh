@@ -12,10 +12,8 @@ case $base in
 esac
 name=${base#/run/}
 
-# crun (1.8.1) must not see the cgroup2 mount of a hybrid host, even to delete.
-hidden_cgroup2() {
-  unshare -m sh -c 'mount -t tmpfs tmpfs /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh "$@"
-}
+BENCH_DIR=$(cd "$(dirname "$0")/.." && pwd)
+. "$BENCH_DIR/lib/setup.sh"
 
 if [ -f "$base/runtimes" ]; then
   while IFS='=' read -r rt bin; do
@@ -25,7 +23,8 @@ if [ -f "$base/runtimes" ]; then
       [ -d "$dir" ] || continue
       id=$(basename "$dir")
       if [ "$rt" = crun ]; then
-        hidden_cgroup2 "$bin" --root "$root" delete --force "$id" >/dev/null 2>&1
+        # crun 1.8.1 must not see the cgroup2 mount of a hybrid host, even to delete.
+        bench_hide_cgroup2 "$bin" --root "$root" delete --force "$id" >/dev/null 2>&1
       else
         "$bin" --root "$root" delete --force "$id" >/dev/null 2>&1
       fi
