@@ -380,10 +380,11 @@ struct ocirt_resources *ocirt_resources_parse (const char *buf, size_t len, cons
                                                struct ocirt_err **err);
 
 /* The line in config.json where a parsed value stood, 0 when unknown (or not parsed from text).
- * value is a string or string array of s (s->process->cwd, s->process->args, ...), an element of
- * a struct array (&s->mounts[2]), an embedded object (&s->process->user), s itself, or, for an
- * object the model flattens into its parent, the address of its first field (&s->root_path for
- * root, &l->pids_limit for resources.pids; see parse.c). Lets any area point at the line. */
+ * value is a string or string array of s (the pointer: s->process->cwd, s->process->args), the
+ * address of any other scalar (&s->linux_.resources.memory.limit), an element of a struct array
+ * (&s->mounts[2]), an embedded object (&s->process->user), s itself, or, for an object the model
+ * flattens into its parent, the address of its has_ flag (&r->has_pids for resources.pids) or,
+ * without one, of its first field (&s->root_path for root). Lets any area point at the line. */
 unsigned ocirt_spec_line (const struct ocirt_spec *s, const void *value);
 
 void ocirt_spec_free (struct ocirt_spec *s);

@@ -394,7 +394,9 @@ yajl_reason (yajl_handle h)
   n = strcspn (s, "\n");
   while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ' '))
     n--;
-  r = xstrndup (s, n);
+  /* yajl's own words are fine except for this one, which is what a truncated file gives */
+  r = n == strlen ("premature EOF") && strncmp (s, "premature EOF", n) == 0 ? xstrdup ("unexpected end of file")
+                                                                            : xstrndup (s, n);
   yajl_free_error (h, e);
   return r;
 }

@@ -6,13 +6,12 @@
  * at line 12`. Unknown keys are ignored (forward compatibility, config.md); null counts as
  * absent, as Go clients write null for empty slices.
  *
- * Objects the model flattens into their parent (root, process.consoleSize, process.ioPriority,
- * process.execCPUAffinity, resources.pids, resources.network, linux.timeOffsets and its two
- * members, linux.memoryPolicy, linux.personality) are keyed in the line table by the address
- * of their first member in the parent struct: &s->root_path, &p->console_height,
- * &p->io_priority_class, &p->exec_cpu_affinity_initial, &r->pids_limit, &r->class_id,
- * &l->has_time_offsets, &l->monotonic_secs, &l->boottime_secs, &l->memory_policy_mode,
- * &l->personality_domain. */
+ * Lines: every string is keyed in the line table by its pointer, every other scalar by its
+ * address, struct array elements and embedded objects by their address. Objects the model
+ * flattens into their parent (root, process.consoleSize, .ioPriority, .execCPUAffinity,
+ * resources.pids, .network, linux.timeOffsets and its two members, .memoryPolicy, .personality)
+ * are keyed by the address of their has_ flag (&r->has_pids), or when they have none, of their
+ * first field (&s->root_path, &p->exec_cpu_affinity_initial). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,7 +85,7 @@ struct field
 #define F_STRV_HAS(T, k, m) F (k, K_STRV, false, OFF (T, m), OFF (T, n_##m), OFF (T, has_##m), NULL, NULL)
 #define F_STRV_REQ(T, k, m) F (k, K_STRV, true, OFF (T, m), OFF (T, n_##m), NONE, NULL, NULL)
 #define F_OBJ(T, k, m, has, sub) F (k, K_OBJ, false, OFF (T, m), NONE, has, sub, NULL)
-#define F_FLAT(T, k, first, has, sub) F (k, K_FLAT, false, OFF (T, first), NONE, has, sub, NULL)
+#define F_FLAT(T, k, key, has, sub) F (k, K_FLAT, false, OFF (T, key), NONE, has, sub, NULL)
 #define F_ARR(T, k, m, sub) F (k, K_ARR, false, OFF (T, m), OFF (T, n_##m), NONE, sub, NULL)
 #define F_KARR(T, k, m, sub) F (k, K_KARR, false, OFF (T, m), OFF (T, n_##m), NONE, sub, NULL)
 #define F_MAP(T, k, m) F (k, K_MAP, false, OFF (T, m), OFF (T, n_##m), NONE, NULL, NULL)
@@ -335,6 +334,11 @@ take_array (struct walk *w, struct ocirt_json *v, char *base, const struct field
 static int
 walk_field (struct walk *w, const struct field *f, struct ocirt_json *v, char *base)
 {
+  /* scalars are keyed by their address; at offset 0 that is their struct's, keyed already */
+  if (f->kind <= K_U16 && f->kind != K_STR && f->off != 0)
+    lines_put (w->lines, base + f->off, v->line);
+  if (f->kind == K_FN && f->off != 0)
+    lines_put (w->lines, base + f->off, v->line);
   switch (f->kind)
     {
     case K_STR:
@@ -442,7 +446,6 @@ take_type_char (struct walk *w, struct ocirt_json *v, char *base, const struct f
   if (v->len != 1)
     return fail (w, v->line, "unknown device type \"%s\"", v->str);
   *AT (base, f->off, char) = v->str[0];
-  lines_put (w->lines, base + f->off, v->line);
   return 0;
 }
 
@@ -532,7 +535,7 @@ TABLE (affinity, T, NONE);
 
 static const struct field process_f[] = {
   F_BOOL (T, "terminal", terminal),
-  F_FLAT (T, "consoleSize", console_height, OFF (T, has_console_size), &console),
+  F_FLAT (T, "consoleSize", has_console_size, OFF (T, has_console_size), &console),
   F_OBJ (T, "user", user, NONE, &user),
   F_STRV (T, "args", args),
   F_STRV (T, "env", env),
@@ -544,7 +547,7 @@ static const struct field process_f[] = {
   F_STR (T, "selinuxLabel", selinux_label),
   F_INT_HAS (T, "oomScoreAdj", K_I32, oom_score_adj),
   F_OBJ (T, "scheduler", scheduler, OFF (T, has_scheduler), &sched),
-  F_FLAT (T, "ioPriority", io_priority_class, OFF (T, has_io_priority), &ioprio),
+  F_FLAT (T, "ioPriority", has_io_priority, OFF (T, has_io_priority), &ioprio),
   F_FLAT (T, "execCPUAffinity", exec_cpu_affinity_initial, NONE, &affinity),
 };
 TABLE (process, T, OFF (T, line));
@@ -709,10 +712,10 @@ static const struct field resources_f[] = {
   F_ARR (T, "devices", devices, &rule),
   F_OBJ (T, "memory", memory, OFF (T, has_memory), &memory),
   F_OBJ (T, "cpu", cpu, OFF (T, has_cpu), &cpu),
-  F_FLAT (T, "pids", pids_limit, OFF (T, has_pids), &pids),
+  F_FLAT (T, "pids", has_pids, OFF (T, has_pids), &pids),
   F_OBJ (T, "blockIO", blkio, OFF (T, has_blkio), &blkio),
   F_ARR (T, "hugepageLimits", hugepage_limits, &hugepage),
-  F_FLAT (T, "network", class_id, OFF (T, has_network), &network),
+  F_FLAT (T, "network", has_network, OFF (T, has_network), &network),
   F_KARR (T, "rdma", rdma, &rdma),
   F_MAP (T, "unified", unified),
 };
@@ -784,8 +787,8 @@ static const struct field boottime_f[] = {
 TABLE (boottime, T, NONE);
 
 static const struct field timeoffsets_f[] = {
-  F_FLAT (T, "monotonic", monotonic_secs, OFF (T, has_monotonic), &monotonic),
-  F_FLAT (T, "boottime", boottime_secs, OFF (T, has_boottime), &boottime),
+  F_FLAT (T, "monotonic", has_monotonic, OFF (T, has_monotonic), &monotonic),
+  F_FLAT (T, "boottime", has_boottime, OFF (T, has_boottime), &boottime),
 };
 TABLE (timeoffsets, T, NONE);
 
@@ -812,14 +815,14 @@ static const struct field linux_t_f[] = {
   F_STR (T, "cgroupsPath", cgroups_path),
   F_OBJ (T, "resources", resources, OFF (T, has_resources), &resources),
   F_OBJ (T, "intelRdt", intel_rdt, OFF (T, has_intel_rdt), &rdt),
-  F_FLAT (T, "memoryPolicy", memory_policy_mode, OFF (T, has_memory_policy), &mempolicy),
+  F_FLAT (T, "memoryPolicy", has_memory_policy, OFF (T, has_memory_policy), &mempolicy),
   F_MAP (T, "sysctl", sysctl),
   F_OBJ (T, "seccomp", seccomp, OFF (T, has_seccomp), &seccomp),
   F_STR (T, "rootfsPropagation", rootfs_propagation),
   F_STRV (T, "maskedPaths", masked_paths),
   F_STRV (T, "readonlyPaths", readonly_paths),
   F_STR (T, "mountLabel", mount_label),
-  F_FLAT (T, "personality", personality_domain, OFF (T, has_personality), &personality),
+  F_FLAT (T, "personality", has_personality, OFF (T, has_personality), &personality),
 };
 TABLE (linux_t, T, NONE);
 #undef T
@@ -972,8 +975,16 @@ parse_tree (struct ocirt_json *tree, const struct table *t, const char *path, co
             struct ocirt_spec_lines *lines, struct ocirt_err **err)
 {
   struct walk w = { .name = name, .lines = lines, .err = err };
-  char *obj = xzalloc (t->size);
+  char *obj;
   int r;
+
+  if (tree->type != OCIRT_JSON_OBJECT)
+    {
+      ocirt_err_make (err, 0, "%s: expected a JSON object at the top, got %s at line %u", name,
+                      ocirt_json_type_name (tree->type), tree->line);
+      return NULL;
+    }
+  obj = xzalloc (t->size);
 
   if (path != NULL)
     {

@@ -131,7 +131,7 @@ check_process (struct vctx *v, bool at_start)
   if (p == NULL)
     {
       if (at_start)
-        problem (v, line_of (v, v->s), "process: required to start the container, missing");
+        problem (v, line_of (v, v->s), "process: required field missing (start needs it)");
       return;
     }
   if (p->cwd == NULL)
@@ -150,7 +150,7 @@ check_process (struct vctx *v, bool at_start)
     check_caps (v, &p->capabilities);
   check_rlimits (v, p);
   if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
-    problem (v, p->line, "process.oomScoreAdj: %d is outside -1000..1000", p->oom_score_adj);
+    problem (v, line_of (v, &p->oom_score_adj), "process.oomScoreAdj: %d is outside -1000..1000", p->oom_score_adj);
   if (p->has_scheduler)
     {
       const struct ocirt_scheduler *sc = &p->scheduler;
@@ -205,7 +205,7 @@ check_hooks (struct vctx *v)
           problem (v, line_of (v, hk->path), "hooks.%s[%zu].path: must be an absolute path, got \"%s\"", kind, i,
                    hk->path);
         if (hk->has_timeout && hk->timeout < 1)
-          problem (v, line_of (v, hk), "hooks.%s[%zu].timeout: must be at least 1 second, got %lld", kind, i,
+          problem (v, line_of (v, &hk->timeout), "hooks.%s[%zu].timeout: must be at least 1 second, got %lld", kind, i,
                    (long long) hk->timeout);
       }
 }
