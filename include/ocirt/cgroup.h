@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct ocirt_err;
@@ -37,5 +38,42 @@ int ocirt_cgroup_destroy (struct ocirt_cgroup *cg, struct ocirt_err **err);
 void ocirt_cgroup_free (struct ocirt_cgroup *cg);
 void ocirt_cgroup_freep (struct ocirt_cgroup **cg);
 #define cleanup_cgroup __attribute__ ((cleanup (ocirt_cgroup_freep)))
+
+/* ---- Container verbs of the cgroups area (src/lib/cgroup/ops.c), called by the thin CLI. ----
+ * Each reads the container's state, takes its cgroup back from the recorded path and acts on it.
+ * Errors keep runc's wording: "container not running", "container not paused". */
+
+/* runc's `update` flags, as given (NULL when absent). */
+struct ocirt_update_flags
+{
+  const char *memory, *memory_swap, *memory_reservation, *kernel_memory, *kernel_memory_tcp;
+  const char *cpu_share, *cpu_period, *cpu_quota, *cpu_burst, *cpu_rt_period, *cpu_rt_runtime, *cpu_idle;
+  const char *cpuset_cpus, *cpuset_mems, *pids_limit, *blkio_weight, *l3_cache_schema, *mem_bw_schema;
+};
+/* The resources those flags ask for (sizes like "512m" as runc); free with ocirt_resources_free. */
+struct ocirt_resources *ocirt_update_flags_to_resources (const struct ocirt_update_flags *f, struct ocirt_err **err);
+/* docker/go-units RAMInBytes: "512m", "1.5g", "100KiB", "1024" (binary units). */
+int ocirt_parse_ram_bytes (const char *s, int64_t *out, struct ocirt_err **err);
+/* Go durations: "5s", "100ms", "1m30s". */
+int ocirt_parse_duration_ms (const char *s, unsigned *out, struct ocirt_err **err);
+/* `ps --format table` filtering: ps's header, then its lines whose PID column is in pids. */
+char *ocirt_ps_filter (const char *output, const pid_t *pids, size_t n, struct ocirt_err **err);
+
+/* Freeze (created or running -> paused) and thaw (paused -> running), recorded in state.json. */
+int ocirt_container_pause (const struct ocirt_ctx *ctx, const char *id, struct ocirt_err **err);
+int ocirt_container_resume (const struct ocirt_ctx *ctx, const char *id, struct ocirt_err **err);
+/* Apply r to a live container (devices are left as they are, as runc). */
+int ocirt_container_update (const struct ocirt_ctx *ctx, const char *id, const struct ocirt_resources *r,
+                            struct ocirt_err **err);
+/* Host pids of every process of the container (none once it stopped). Caller frees *pids. */
+int ocirt_container_pids (const struct ocirt_ctx *ctx, const char *id, pid_t **pids, size_t *n,
+                          struct ocirt_err **err);
+/* Runs the host's `ps` with ps_args (default -ef) and keeps the container's lines, as runc. */
+int ocirt_container_ps_table (const struct ocirt_ctx *ctx, const char *id, char *const *ps_args, size_t n_args,
+                              char **out, struct ocirt_err **err);
+/* runc's event stream on stdout: {"type":"stats","id":ID,"data":{...}} every interval_ms and
+ * {"type":"oom","id":ID} on OOM, until the container stops; stats_once: one stats line. */
+int ocirt_container_events (const struct ocirt_ctx *ctx, const char *id, bool stats_once, unsigned interval_ms,
+                            struct ocirt_err **err);
 
 #endif

@@ -1,12 +1,30 @@
-/* ocirt pause: not implemented yet; fails with a clear error naming the command. */
+/* ocirt pause ID: freeze every process of the container (cgroup freezer); state becomes paused. */
+#include <stdlib.h>
+
 #include "commands.h"
+#include "ocirt/cgroup.h"
+#include "ocirt/cleanup.h"
 #include "ocirt/err.h"
+#include "ocirt/ocirt.h"
+#include "opts.h"
 
 int
 cmd_pause (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err)
 {
-  (void) ctx;
-  (void) argc;
-  (void) argv;
-  return ocirt_err_make (err, 0, "`pause` is not implemented yet");
+  const struct opt_cmd cmd = {
+    .name = "pause",
+    .usage = "pause ID",
+    .help = "Suspend every process of container ID with the cgroup freezer (v1 freezer.state, or\n"
+            "cgroup v2's cgroup.freeze). `ocirt resume ID` thaws them.\n",
+  };
+  cleanup_free char **pos = NULL;
+  size_t n_pos = 0;
+  int r;
+
+  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  if (r != 0)
+    return r < 0 ? -1 : 0;
+  if (opts_require_args (&cmd, n_pos, 1, 1, err) < 0)
+    return -1;
+  return ocirt_container_pause (ctx, pos[0], err) < 0 ? -1 : 0;
 }

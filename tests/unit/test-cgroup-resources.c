@@ -500,9 +500,68 @@ test_systemd (void)
         "systemd runs: the driver says it is not implemented");
 }
 
+static void
+test_cli_helpers (void)
+{
+  cleanup_err struct ocirt_err *err = NULL;
+  int64_t v = 0;
+  unsigned ms = 0;
+  pid_t pids[] = { 42, 7 };
+  const char *ps = "UID          PID    PPID  C STIME TTY          TIME CMD\n"
+                   "root           1       0  0 10:00 ?        00:00:01 init\n"
+                   "root           7       1  0 10:00 ?        00:00:00 sleep 100\n"
+                   "root          42       7  0 10:00 ?        00:00:00 sh\n"
+                   "root         420       1  0 10:00 ?        00:00:00 other\n";
+  cleanup_free char *filtered = NULL;
+  struct ocirt_update_flags f = { .memory = "512m", .cpu_share = "100", .pids_limit = "-1", .cpuset_cpus = "0" };
+  struct ocirt_resources *r;
+
+  ok (ocirt_parse_ram_bytes ("512m", &v, &err) == 0 && v == 512LL << 20, "512m");
+  ok (ocirt_parse_ram_bytes ("1.5GB", &v, &err) == 0 && v == 3LL << 29, "1.5GB");
+  ok (ocirt_parse_ram_bytes ("100KiB", &v, &err) == 0 && v == 102400, "100KiB");
+  ok (ocirt_parse_ram_bytes ("4096", &v, &err) == 0 && v == 4096, "plain bytes");
+  ok (ocirt_parse_ram_bytes ("12x", &v, &err) < 0 && strstr (err->msg, "invalid size"), "bad size refused");
+  ocirt_err_free (err);
+  err = NULL;
+  ok (ocirt_parse_duration_ms ("5s", &ms, &err) == 0 && ms == 5000, "5s");
+  ok (ocirt_parse_duration_ms ("100ms", &ms, &err) == 0 && ms == 100, "100ms");
+  ok (ocirt_parse_duration_ms ("1m30s", &ms, &err) == 0 && ms == 90000, "1m30s");
+  ok (ocirt_parse_duration_ms ("10", &ms, &err) < 0 && strstr (err->msg, "missing unit"), "unit required");
+  ocirt_err_free (err);
+  err = NULL;
+
+  filtered = ocirt_ps_filter (ps, pids, 2, &err);
+  is_str (filtered,
+          "UID          PID    PPID  C STIME TTY          TIME CMD\n"
+          "root           7       1  0 10:00 ?        00:00:00 sleep 100\n"
+          "root          42       7  0 10:00 ?        00:00:00 sh\n",
+          "ps table keeps the header and the container's pids");
+  ok (ocirt_ps_filter ("USER COMMAND\nroot x\n", pids, 2, &err) == NULL
+          && strcmp (err->msg, "couldn't find PID field in ps output") == 0,
+      "no PID column: runc's error");
+  ocirt_err_free (err);
+  err = NULL;
+
+  r = ocirt_update_flags_to_resources (&f, &err);
+  ok (r && r->has_memory && r->memory.limit == 512LL << 20 && !r->memory.has_swap, "--memory 512m");
+  ok (r && r->has_cpu && r->cpu.has_shares && r->cpu.shares == 100 && strcmp (r->cpu.cpus, "0") == 0,
+      "--cpu-share, --cpuset-cpus");
+  ok (r && r->has_pids && r->pids_limit == -1, "--pids-limit -1");
+  ocirt_resources_free (r);
+  f = (struct ocirt_update_flags) { .memory = "-1" };
+  r = ocirt_update_flags_to_resources (&f, &err);
+  ok (r && r->memory.limit == -1 && r->memory.has_swap && r->memory.swap == -1,
+      "--memory -1 lifts swap too (runc)");
+  ocirt_resources_free (r);
+  f = (struct ocirt_update_flags) { .cpu_quota = "abc" };
+  ok (ocirt_update_flags_to_resources (&f, &err) == NULL && strstr (err->msg, "invalid value for --cpu-quota"),
+      "bad number names the flag");
+}
+
 int
 main (void)
 {
+  test_cli_helpers ();
   test_conversions ();
   test_memory ();
   test_cpu ();
