@@ -303,6 +303,69 @@ test_bpf_devices (void)
   ok (rmdir (dir) == 0, "removed");
 }
 
+/* hugepageLimits on a host whose hugetlb controller lives only on cgroup2 (this hybrid host):
+ * the limit goes to the unified hierarchy. Enabling hugetlb in its root's subtree_control is the
+ * one change outside our own cgroups: it is undone when it was not there before. */
+static void
+test_hugetlb_v2 (void)
+{
+  enum ocirt_cg_layout layout;
+  struct ocirt_cg_hier *hs, *v2 = NULL;
+  size_t n;
+  cleanup_err struct ocirt_err *err = NULL;
+  struct ocirt_ctx ctx = { .root = "/run/ocirt-unit" };
+  struct ocirt_spec spec = { .has_linux = true };
+  struct ocirt_hugepage_limit hl = { .page_size = (char *) "2MB", .limit = 8 << 20 };
+  cleanup_cgroup struct ocirt_cgroup *cg = NULL;
+  cleanup_free char *cgpath = xfmt ("%s/huge", parent);
+  cleanup_free char *before = NULL, *v = NULL;
+  bool had;
+
+  if (ocirt_cg_probe (&layout, &hs, &n, &err) < 0)
+    return;
+  for (size_t i = 0; i < n; i++)
+    if (hs[i].v2)
+      v2 = &hs[i];
+  if (v2 == NULL || !(v2->ctrls & CG_BIT (CG_HUGETLB)) || access ("/sys/kernel/mm/hugepages/hugepages-2048kB", F_OK) != 0)
+    {
+      ok (1, "# SKIP no hugetlb controller with 2MB pages on cgroup2");
+      return;
+    }
+  {
+    bool v1_hugetlb = false;
+    for (size_t i = 0; i < n; i++)
+      if (!hs[i].v2 && (hs[i].ctrls & CG_BIT (CG_HUGETLB)))
+        v1_hugetlb = true;
+    if (v1_hugetlb)
+      {
+        ok (1, "# SKIP hugetlb is a v1 hierarchy here");
+        return;
+      }
+  }
+  before = slurp (v2->mount, "cgroup.subtree_control");
+  had = before && strstr (before, "hugetlb") != NULL;
+  spec.linux_.cgroups_path = cgpath;
+  spec.linux_.has_resources = true;
+  spec.linux_.resources.hugepage_limits = &hl;
+  spec.linux_.resources.n_hugepage_limits = 1;
+  ok (ocirt_cgroup_create (&ctx, "huge", &spec, &cg, &err) == 0, "create with hugepageLimits%s%s", err ? ": " : "",
+      err ? err->msg : "");
+  if (cg != NULL)
+    {
+      struct ocirt_cg_hier *h = ocirt_cg_hier_v2 (cg);
+      v = slurp (h->dir, "hugetlb.2MB.max");
+      is_str (v, "8388608", "hugetlb.2MB.max on the unified hierarchy");
+      ok (ocirt_cgroup_destroy (cg, &err) == 0, "destroy");
+    }
+  remove_parent ();
+  if (!had)
+    {
+      cleanup_err struct ocirt_err *e = NULL;
+      ok (ocirt_cg_write_file (v2->mount, "cgroup.subtree_control", "-hugetlb", &e) == 0,
+          "root's subtree_control restored");
+    }
+}
+
 int
 main (void)
 {
@@ -317,5 +380,6 @@ main (void)
   test_missing_controller ();
   test_bpf_devices ();
   remove_parent ();
+  test_hugetlb_v2 ();
   return done_testing ();
 }

@@ -584,6 +584,15 @@ apply_one (struct ocirt_cgroup *cg, const struct ocirt_cg_write *w, bool last_ch
     return write_error (w, h->dir, w->file, value, -r, err);
   if (w->flags & CGW_VERIFY)
     return verify (w, h->dir, value, err);
+  if (w->flags & CGW_DEPRECATED)
+    {
+      /* kernels >= 6.x accept memory.kmem.limit_in_bytes and ignore it: say so */
+      cleanup_err struct ocirt_err *e = NULL;
+      uint64_t back = 0;
+      if (strcmp (value, "-1") != 0 && ocirt_cg_read_u64 (h->dir, w->file, &back, &e) == 0
+          && back >= 9223372036854771712ull)
+        log_warning ("%s is ignored: this kernel accepts `%s` but does not enforce it", w->field, w->file);
+    }
   return 0;
 }
 
