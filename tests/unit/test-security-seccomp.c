@@ -1,12 +1,18 @@
 /* linux.seccomp: actions, operators, flags, the runc rule for several conditions on one argument,
  * and compiling a filter with libseccomp (no loading: unprivileged). */
+#include <dirent.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
+#include "ocirt/security.h"
+#include "ocirt/xalloc.h"
 #include "src/lib/security/seccomp-plan.h"
 #include "src/lib/security/security-internal.h"
 #include "tap.h"
@@ -230,6 +236,75 @@ test_compile (void)
 #endif
 }
 
+static void
+test_cache (void)
+{
+#ifdef HAVE_SECCOMP
+  char *names[] = { "mkdir", "mkdirat" };
+  char *archs[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86" };
+  struct ocirt_seccomp_rule rules[] = {
+    { .names = names, .n_names = 2, .action = "SCMP_ACT_ERRNO", .has_errno_ret = true, .errno_ret = 28 },
+  };
+  struct ocirt_seccomp sc = { .default_action = "SCMP_ACT_ALLOW", .architectures = archs, .n_architectures = 2,
+                              .syscalls = rules, .n_syscalls = 1 };
+  char dir[] = "/tmp/ocirt-test-seccomp-cache-XXXXXX";
+  struct ocirt_seccomp_plan *cold = NULL, *warm = NULL;
+  const struct sock_filter *a, *b;
+  size_t na, nb, n_files = 0;
+  unsigned long fa, fb;
+  cleanup_free char *k1 = NULL, *k2 = NULL, *k3 = NULL;
+  cleanup_closedir DIR *d = NULL;
+  struct dirent *e;
+
+  k1 = ocirt_seccomp_cache_key (&sc, "2.5.4");
+  k2 = ocirt_seccomp_cache_key (&sc, "2.5.4");
+  is_str (k1, k2, "the key is stable");
+  rules[0].errno_ret = 29;
+  k3 = ocirt_seccomp_cache_key (&sc, "2.5.4");
+  ok (strcmp (k1, k3) != 0, "errnoRet changes the key");
+  free (k3);
+  rules[0].errno_ret = 28;
+  k3 = ocirt_seccomp_cache_key (&sc, "2.6.0");
+  ok (strcmp (k1, k3) != 0, "the libseccomp version changes the key");
+
+  ok (mkdtemp (dir) != NULL, "temp dir");
+  ocirt_seccomp_set_cache_dir (dir);
+  {
+    cleanup_err struct ocirt_err *err = NULL;
+    is_int (ocirt_seccomp_plan (&sc, &cold, &err), 0, "cold compile stores the program");
+  }
+  {
+    cleanup_err struct ocirt_err *err = NULL;
+    is_int (ocirt_seccomp_plan (&sc, &warm, &err), 0, "warm: taken from the cache");
+  }
+  a = ocirt_seccomp_plan_program (cold, &na, &fa);
+  b = ocirt_seccomp_plan_program (warm, &nb, &fb);
+  ok (na > 0 && na == nb && memcmp (a, b, na * sizeof *a) == 0 && fa == fb, "the same program and flags");
+  d = opendir (dir);
+  while (d && (e = readdir (d)) != NULL)
+    if (e->d_name[0] != '.')
+      {
+        struct sock_filter *insns = NULL;
+        size_t n = 0;
+        cleanup_free char *path = NULL;
+
+        n_files++;
+        ok (ocirt_seccomp_cache_load (dir, k3, &insns, &n) == -1, "another key misses");
+        path = xfmt ("%s/%s", dir, e->d_name);
+        chmod (path, 0620);
+        ok (ocirt_seccomp_cache_load (dir, k1, &insns, &n) == -1, "a group-writable cache file is not trusted");
+        unlink (path);
+      }
+  is_int (n_files, 1, "one file in the cache");
+  rmdir (dir);
+  ocirt_seccomp_set_cache_dir (NULL);
+  ocirt_seccomp_plan_free (cold);
+  ocirt_seccomp_plan_free (warm);
+#else
+  ok (1, "# SKIP built without libseccomp");
+#endif
+}
+
 int
 main (void)
 {
@@ -238,5 +313,6 @@ main (void)
   test_rules ();
   test_rule_errors ();
   test_compile ();
+  test_cache ();
   return done_testing ();
 }

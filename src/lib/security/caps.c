@@ -140,18 +140,27 @@ names_to_bits (char *const *names, size_t n, enum ocirt_cap_set set, int last_ca
   return 0;
 }
 
-/* Warns about and removes the capabilities of a set that the kernel cannot grant given the
- * others (the spec: log a warning, do not fail). */
+/* Removes the capabilities of a set that the kernel cannot grant given the others (the spec: log,
+ * do not fail). quiet: at debug level only; runc's default config (and so `ocirt spec`'s) asks for
+ * ambient capabilities without inheritable ones, and a warning on every container is noise. */
 static void
-drop_ungrantable (struct ocirt_cap_plan *p, enum ocirt_cap_set set, uint64_t allowed, const char *why)
+drop_ungrantable (struct ocirt_cap_plan *p, enum ocirt_cap_set set, uint64_t allowed, const char *why, bool quiet)
 {
   uint64_t bad = p->sets[set] & ~allowed;
   int c;
 
   for (c = 0; bad && c < 64; c++)
     if (bad & (UINT64_C (1) << c))
-      log_warning ("process.capabilities.%s: `%s` cannot be granted: %s, skipping it", ocirt_cap_set_name (set),
-                   ocirt_cap_name (c) ? ocirt_cap_name (c) : "?", why);
+      {
+        const char *name = ocirt_cap_name (c) ? ocirt_cap_name (c) : "?";
+
+        if (quiet)
+          log_debug ("process.capabilities.%s: `%s` cannot be granted: %s, skipping it", ocirt_cap_set_name (set),
+                     name, why);
+        else
+          log_warning ("process.capabilities.%s: `%s` cannot be granted: %s, skipping it",
+                       ocirt_cap_set_name (set), name, why);
+      }
   p->sets[set] &= allowed;
 }
 
@@ -179,10 +188,10 @@ ocirt_caps_plan (const struct ocirt_capabilities *c, int last_cap, struct ocirt_
     return -1;
   /* capset(2): effective within permitted, inheritable within bounding; ambient within both
    * permitted and inheritable (PR_CAP_AMBIENT_RAISE). */
-  drop_ungrantable (out, OCIRT_CAP_EFFECTIVE, out->sets[OCIRT_CAP_PERMITTED], "not in the permitted set");
-  drop_ungrantable (out, OCIRT_CAP_INHERITABLE, out->sets[OCIRT_CAP_BOUNDING], "not in the bounding set");
+  drop_ungrantable (out, OCIRT_CAP_EFFECTIVE, out->sets[OCIRT_CAP_PERMITTED], "not in the permitted set", false);
+  drop_ungrantable (out, OCIRT_CAP_INHERITABLE, out->sets[OCIRT_CAP_BOUNDING], "not in the bounding set", false);
   drop_ungrantable (out, OCIRT_CAP_AMBIENT, out->sets[OCIRT_CAP_PERMITTED] & out->sets[OCIRT_CAP_INHERITABLE],
-                    "not in both the permitted and the inheritable sets");
+                    "not in both the permitted and the inheritable sets", true);
   return 0;
 }
 

@@ -56,6 +56,14 @@ int ocirt_seccomp_rules_plan (const struct ocirt_seccomp *sc, uint32_t *default_
                               struct ocirt_seccomp_rule_plan **rules, size_t *n, bool *uses_notify,
                               struct ocirt_err **err);
 
+/* The compiled-program cache (seccomp-cache.c). The key is the canonical text of everything that
+ * shapes the program; load returns 0 on a hit (exact key match), -1 otherwise. */
+struct sock_filter;
+const char *ocirt_seccomp_cache_dir (void);
+char *ocirt_seccomp_cache_key (const struct ocirt_seccomp *sc, const char *libseccomp_version);
+int ocirt_seccomp_cache_load (const char *dir, const char *key, struct sock_filter **insns, size_t *n);
+void ocirt_seccomp_cache_store (const char *dir, const char *key, const struct sock_filter *insns, size_t n);
+
 /* Everything ocirt knows, for `ocirt features` and docs. */
 const char *const *ocirt_seccomp_known_actions (size_t *n);
 const char *const *ocirt_seccomp_known_operators (size_t *n);

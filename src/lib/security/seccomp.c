@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -39,6 +40,14 @@ ocirt_seccomp_plan_free (struct ocirt_seccomp_plan *p)
     return;
   free (p->insns);
   free (p);
+}
+
+const struct sock_filter *
+ocirt_seccomp_plan_program (const struct ocirt_seccomp_plan *p, size_t *n, unsigned long *flags)
+{
+  *n = p->n_insns;
+  *flags = p->flags;
+  return p->insns;
 }
 
 bool
@@ -184,20 +193,63 @@ export_bpf (scmp_filter_ctx ctx, struct ocirt_seccomp_plan *p, struct ocirt_err 
   return 0;
 }
 
+static int compile (const struct ocirt_seccomp *sc, uint32_t def, const struct ocirt_seccomp_rule_plan *rules,
+                    size_t n, struct ocirt_seccomp_plan *p, struct ocirt_err **err);
+static void finish_flags (struct ocirt_seccomp_plan *p, bool notify);
+
 int
 ocirt_seccomp_plan (const struct ocirt_seccomp *sc, struct ocirt_seccomp_plan **out, struct ocirt_err **err)
 {
-  __attribute__ ((cleanup (ctx_release))) scmp_filter_ctx ctx = NULL;
   cleanup_free struct ocirt_seccomp_rule_plan *rules = NULL;
+  cleanup_free char *key = NULL;
   struct ocirt_seccomp_plan *p;
   uint32_t def;
   size_t n;
   bool notify;
-  int r;
 
   *out = NULL;
   if (ocirt_seccomp_rules_plan (sc, &def, &rules, &n, &notify, err) < 0)
     return -1;
+  p = xzalloc (sizeof *p);
+  if (ocirt_seccomp_flags (sc->flags, sc->n_flags, &p->flags, err) < 0)
+    {
+      ocirt_seccomp_plan_free (p);
+      return -1;
+    }
+  if (ocirt_seccomp_cache_dir () != NULL)
+    {
+      const struct scmp_version *v = seccomp_version ();
+      char version[64];
+
+      snprintf (version, sizeof version, "%u.%u.%u", v->major, v->minor, v->micro);
+      key = ocirt_seccomp_cache_key (sc, version);
+      if (ocirt_seccomp_cache_load (ocirt_seccomp_cache_dir (), key, &p->insns, &p->n_insns) == 0)
+        {
+          log_debug ("linux.seccomp: compiled filter taken from the cache");
+          goto done;
+        }
+    }
+  if (compile (sc, def, rules, n, p, err) < 0)
+    {
+      ocirt_seccomp_plan_free (p);
+      return -1;
+    }
+  if (key)
+    ocirt_seccomp_cache_store (ocirt_seccomp_cache_dir (), key, p->insns, p->n_insns);
+
+done:
+  finish_flags (p, notify);
+  *out = p;
+  return 0;
+}
+
+static int
+compile (const struct ocirt_seccomp *sc, uint32_t def, const struct ocirt_seccomp_rule_plan *rules, size_t n,
+         struct ocirt_seccomp_plan *p, struct ocirt_err **err)
+{
+  __attribute__ ((cleanup (ctx_release))) scmp_filter_ctx ctx = NULL;
+  int r;
+
   ctx = seccomp_init (def);
   if (ctx == NULL)
     return ocirt_err_make (err, EINVAL, "linux.seccomp: create a filter with default action `%s`",
@@ -210,17 +262,12 @@ ocirt_seccomp_plan (const struct ocirt_seccomp *sc, struct ocirt_seccomp_plan **
     return -1;
   if (add_rules (ctx, rules, n, err) < 0)
     return -1;
-  p = xzalloc (sizeof *p);
-  if (export_bpf (ctx, p, err) < 0)
-    {
-      ocirt_seccomp_plan_free (p);
-      return -1;
-    }
-  if (ocirt_seccomp_flags (sc->flags, sc->n_flags, &p->flags, err) < 0)
-    {
-      ocirt_seccomp_plan_free (p);
-      return -1;
-    }
+  return export_bpf (ctx, p, err);
+}
+
+static void
+finish_flags (struct ocirt_seccomp_plan *p, bool notify)
+{
   p->uses_notify = notify;
   if (notify)
     {
@@ -235,8 +282,6 @@ ocirt_seccomp_plan (const struct ocirt_seccomp *sc, struct ocirt_seccomp_plan **
       log_debug ("linux.seccomp: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV without a SCMP_ACT_NOTIFY rule, ignored");
       p->flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
     }
-  *out = p;
-  return 0;
 }
 
 #else /* !HAVE_SECCOMP */

@@ -80,6 +80,10 @@ struct ocirt_seccomp_plan;
 int ocirt_seccomp_plan (const struct ocirt_seccomp *sc, struct ocirt_seccomp_plan **out, struct ocirt_err **err);
 void ocirt_seccomp_plan_free (struct ocirt_seccomp_plan *p);
 bool ocirt_seccomp_plan_uses_notify (const struct ocirt_seccomp_plan *p);
+/* The compiled program and the seccomp(2) flags (for tests). */
+struct sock_filter;
+const struct sock_filter *ocirt_seccomp_plan_program (const struct ocirt_seccomp_plan *p, size_t *n,
+                                                      unsigned long *flags);
 /* Loads the filter with seccomp(2); *notify_fd gets the listener fd when the filter notifies. */
 int ocirt_seccomp_load (const struct ocirt_seccomp_plan *p, int *notify_fd, struct ocirt_err **err);
 
