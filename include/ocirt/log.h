@@ -35,6 +35,12 @@ int ocirt_log_fd (void);
 
 void ocirt_log (enum ocirt_log_level level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 
+/* A forked child of the runtime (the container's init) must not write to stderr, which is the
+ * container's: it installs a hook that gets every line instead (and sends it to the parent over
+ * its sync socket). NULL restores normal output. Added by the lifecycle engine. */
+typedef void (*ocirt_log_hook_fn) (enum ocirt_log_level level, const char *msg, void *data);
+void ocirt_log_set_hook (ocirt_log_hook_fn fn, void *data);
+
 #define log_error(...) ocirt_log (OCIRT_LOG_ERROR, __VA_ARGS__)
 #define log_warning(...) ocirt_log (OCIRT_LOG_WARNING, __VA_ARGS__)
 #define log_info(...) ocirt_log (OCIRT_LOG_INFO, __VA_ARGS__)

@@ -17,6 +17,8 @@
 static int log_fd = -1; /* -1: stderr */
 static enum ocirt_log_format log_format = OCIRT_LOG_TEXT;
 static bool log_debug_on;
+static ocirt_log_hook_fn log_hook;
+static void *log_hook_data;
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
@@ -119,6 +121,13 @@ write_all (int fd, const char *s)
 }
 
 void
+ocirt_log_set_hook (ocirt_log_hook_fn fn, void *data)
+{
+  log_hook = fn;
+  log_hook_data = data;
+}
+
+void
 ocirt_log (enum ocirt_log_level level, const char *fmt, ...)
 {
   cleanup_free char *msg = NULL;
@@ -133,6 +142,12 @@ ocirt_log (enum ocirt_log_level level, const char *fmt, ...)
   va_end (ap);
   if (msg == NULL)
     return;
+  if (log_hook != NULL)
+    {
+      log_hook (level, msg, log_hook_data);
+      errno = saved;
+      return;
+    }
 
   if (log_fd < 0)
     {

@@ -1,0 +1,39 @@
+/* The container's filesystem, built by its init inside its new mount namespace:
+ * rootfs.c (prepare, pivot_root, finish), mount-apply.c (one mount plan entry), devices.c (/dev).
+ *
+ * Order (init.c): ocirt_rootfs_prepare -> ocirt_mount_apply for each entry -> ocirt_devices_setup
+ * -> ocirt_rootfs_pivot -> [security apply_rootfs] -> ocirt_rootfs_finish. Every path inside the
+ * rootfs is resolved from rootfd with safe-path.h, never as a string under the rootfs path. */
+#ifndef OCIRT_LINUX_ROOTFS_H
+#define OCIRT_LINUX_ROOTFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ocirt_err;
+struct ocirt_spec;
+struct ocirt_mount_op;
+
+/* What mount-apply needs besides the entry. */
+struct ocirt_mount_ctx
+{
+  int rootfd;               /* O_PATH of the rootfs (after its self bind mount) */
+  bool in_userns;           /* sysfs/mqueue may need the bind fallback; no mknod */
+  const char *proc_cgroup;  /* /proc/self/cgroup as read before the cgroup ns was unshared */
+  const char *mountinfo;    /* /proc/self/mountinfo (read only when a cgroup mount needs it) */
+  const char *mount_label;  /* SELinux context for new mounts, or NULL */
+};
+
+/* Makes every mount a recursive slave (nothing propagates back to the host), bind-mounts the
+ * rootfs onto itself (pivot_root needs a mount point) and returns an O_PATH fd of it. */
+int ocirt_rootfs_prepare (const char *rootfs, int *rootfd, struct ocirt_err **err);
+int ocirt_mount_apply (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc, struct ocirt_err **err);
+/* Default devices (unless dev_bind), linux.devices, /dev symlinks and /dev/ptmx. */
+int ocirt_devices_setup (int rootfd, const struct ocirt_spec *spec, bool default_devices, bool in_userns,
+                         struct ocirt_err **err);
+/* pivot_root(".", ".") + umount2(".", MNT_DETACH); no_pivot: MS_MOVE onto / and chroot. */
+int ocirt_rootfs_pivot (int rootfd, bool no_pivot, struct ocirt_err **err);
+/* After pivot: rootfsPropagation on "/", root.readonly. */
+int ocirt_rootfs_finish (const struct ocirt_spec *spec, struct ocirt_err **err);
+
+#endif

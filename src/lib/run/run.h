@@ -1,0 +1,50 @@
+/* Internal interface between the lifecycle orchestration (container.c), the clone (spawn.c) and
+ * the container side (init.c). See docs/design/process-model.md. */
+#ifndef OCIRT_RUN_RUN_H
+#define OCIRT_RUN_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ocirt_err;
+struct ocirt_spec;
+struct ocirt_security;
+struct ocirt_mount_plan;
+struct ocirt_ns_plan;
+
+/* Everything the init needs; it runs in a copy of the runtime's memory, so pointers stay valid. */
+struct ocirt_init_args
+{
+  const struct ocirt_spec *spec;
+  const char *id;
+  const char *rootfs;                    /* absolute host path */
+  const struct ocirt_mount_plan *mounts;
+  const struct ocirt_ns_plan *ns;
+  const struct ocirt_security *sec;      /* NULL when the config has no process */
+  char *const *env;                      /* process.env plus LISTEN_FDS/LISTEN_PID when passed */
+  int sync_fd;                           /* the init's end of the socketpair */
+  int fifo_fd;                           /* O_PATH fd of <root>/<id>/exec.fifo */
+  int n_preserved;                       /* fds 3..3+n-1 go to the process (LISTEN_FDS + --preserve-fds) */
+  bool no_pivot;
+  bool no_new_keyring;
+  bool cgroup_mount;                     /* a mount of type cgroup: read the host's cgroup layout */
+};
+
+/* The container side: never returns (execs the process, or _exits after reporting an error). */
+_Noreturn void ocirt_init_main (const struct ocirt_init_args *a);
+
+/* clone3 into new namespaces (and into the cgroup of cgroup_fd when >= 0; *into_cgroup says whether
+ * that happened: clone() as a fallback cannot). Returns the pid in the parent (with *pidfd), 0 in
+ * the child, -1 with *err. */
+pid_t ocirt_spawn (uint64_t flags, int cgroup_fd, int *pidfd, bool *into_cgroup, struct ocirt_err **err);
+
+/* exec.fifo messages from the init to `start`: nothing before EOF means the process was exec'd;
+ * otherwise one error (errno + text). */
+struct ocirt_fifo_error
+{
+  int32_t errnum;
+  uint32_t len;
+};
+
+#endif
