@@ -461,9 +461,9 @@ test_bare_objects (void)
 static void
 test_check_error (void)
 {
-  static const char text[] = "{\"ociVersion\": \"1\", \"root\": {\"path\": \"r\"},\n"
+  static const char text[] = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"},\n"
                              "\"process\": {\"cwd\": \"rel\", \"args\": []}}";
-  static const char text_ok[] = "{\"ociVersion\": \"1\", \"root\": {\"path\": \"r\"}}";
+  static const char text_ok[] = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}}";
   cleanup_err struct ocirt_err *err = NULL;
   cleanup_err struct ocirt_err *err2 = NULL;
   cleanup_err struct ocirt_err *err3 = NULL;
@@ -478,6 +478,32 @@ test_check_error (void)
   is_int (ocirt_spec_check (s2, true, &err3), -1, "but not at start");
   is_str (err3 ? err3->msg : NULL, "config.json: process: required field missing (start needs it) at line 1",
           "with a message");
+}
+
+static void
+test_semver (void)
+{
+  static const struct
+  {
+    const char *v;
+    bool good;
+  } cases[] = {
+    { "1.0.0", true },        { "1.0.2-dev", true },   { "0.5.0-dev", true }, { "1.3.0-rc.1+build.5", true },
+    { "10.20.30", true },     { "1.0.0+20130313", true }, { "1.0", false },   { "01.0.0", false },
+    { "1.0.0-", false },      { "1.0.0+", false },     { "1.0.0-a..b", false }, { "1.0.0-a.", false },
+    { "v1.0.0", false },      { "1.0.0 ", false },     { "", false },
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      cleanup_free char *doc = xfmt ("{\"ociVersion\": \"%s\", \"root\": {\"path\": \"r\"}}", cases[i].v);
+      cleanup_free char *got = outcome (doc, strlen (doc), false);
+      cleanup_free char *want
+          = cases[i].good ? xstrdup ("")
+                          : xfmt ("config.json: ociVersion: \"%s\" is not a SemVer 2.0.0 version at line 1\n", cases[i].v);
+
+      is_str (got, want, "ociVersion \"%s\" is %s", cases[i].v, cases[i].good ? "valid" : "refused");
+    }
 }
 
 /* ---- names ---- */
@@ -632,6 +658,7 @@ main (void)
   test_walker ();
   test_bare_objects ();
   test_check_error ();
+  test_semver ();
   test_names ();
   test_huge ();
   test_speed ();

@@ -13,6 +13,7 @@
 #include "ocirt/names.h"
 #include "ocirt/spec.h"
 #include "ocirt/xalloc.h"
+#include "spec-internal.h"
 
 struct vctx
 {
@@ -55,6 +56,72 @@ is_abs (const char *p)
 
 /* ---- top level ---- */
 
+/* A dot-separated run of n numbers without leading zeros; returns the end, NULL when malformed. */
+static const char *
+semver_numbers (const char *p, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      size_t d = strspn (p, "0123456789");
+
+      if (d == 0 || (d > 1 && p[0] == '0'))
+        return NULL;
+      p += d;
+      if (i < n - 1)
+        {
+          if (*p != '.')
+            return NULL;
+          p++;
+        }
+    }
+  return p;
+}
+
+/* Identifiers after '-' or '+': [0-9A-Za-z-] separated by dots, none empty. */
+static bool
+semver_idents (const char *p, const char *end)
+{
+  const char *ok = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-";
+
+  while (p < end)
+    {
+      size_t n = strspn (p, ok);
+
+      if (n == 0 || p + n > end)
+        return false;
+      p += n;
+      if (p < end && *p++ != '.')
+        return false;
+      if (p == end && p[-1] == '.')
+        return false;
+    }
+  return true;
+}
+
+/* MAJOR.MINOR.PATCH[-pre][+build], as config.md requires of ociVersion. */
+static bool
+semver_ok (const char *v)
+{
+  const char *p = semver_numbers (v, 3), *plus;
+
+  if (p == NULL)
+    return false;
+  if (*p == '\0')
+    return true;
+  plus = strchr (p, '+');
+  if (*p == '-')
+    {
+      const char *end = plus != NULL ? plus : p + strlen (p);
+
+      if (end == p + 1 || !semver_idents (p + 1, end))
+        return false;
+      p = end;
+    }
+  if (*p == '+')
+    return p[1] != '\0' && semver_idents (p + 1, p + strlen (p));
+  return *p == '\0';
+}
+
 static void
 check_top (struct vctx *v)
 {
@@ -63,8 +130,8 @@ check_top (struct vctx *v)
 
   if (s->oci_version == NULL)
     problem (v, top, "ociVersion: required field missing");
-  else if (s->oci_version[0] == '\0')
-    problem (v, line_of (v, s->oci_version), "ociVersion: must not be empty");
+  else if (!semver_ok (s->oci_version))
+    problem (v, line_of (v, s->oci_version), "ociVersion: \"%s\" is not a SemVer 2.0.0 version", s->oci_version);
   if (s->root_path == NULL)
     {
       unsigned root = line_of (v, &s->root_path);
@@ -73,6 +140,9 @@ check_top (struct vctx *v)
     }
   else if (s->root_path[0] == '\0')
     problem (v, line_of (v, s->root_path), "root.path: must not be empty");
+  for (size_t i = 0; i < s->n_annotations; i++)
+    if (s->annotations[i].key[0] == '\0')
+      problem (v, line_of (v, s->annotations[i].key), "annotations: a key must not be empty");
 }
 
 /* ---- process ---- */
@@ -123,6 +193,27 @@ cpu_list_ok (const char *s)
   return strspn (s, "0123456789, -") == strlen (s);
 }
 
+/* What sched_setattr(2) would refuse with EINVAL, said before anything runs. */
+static void
+check_scheduler (struct vctx *v, const struct ocirt_scheduler *sc)
+{
+  bool rt = sc->policy != NULL && (strcmp (sc->policy, "SCHED_FIFO") == 0 || strcmp (sc->policy, "SCHED_RR") == 0);
+  bool dl = sc->policy != NULL && strcmp (sc->policy, "SCHED_DEADLINE") == 0;
+
+  if (sc->has_nice && (sc->nice < -20 || sc->nice > 19))
+    problem (v, line_of (v, &sc->nice), "process.scheduler.nice: %d is outside -20..19", sc->nice);
+  if (rt && (sc->priority < 1 || sc->priority > 99))
+    problem (v, line_of (v, sc->has_priority ? (const void *) &sc->priority : (const void *) sc->policy),
+             "process.scheduler.priority: %s needs a priority in 1..99, got %d", sc->policy, sc->priority);
+  else if (!rt && sc->priority != 0)
+    problem (v, line_of (v, &sc->priority), "process.scheduler.priority: must be 0 with %s, got %d", sc->policy,
+             sc->priority);
+  if (dl && (sc->runtime == 0 || sc->runtime > sc->deadline || (sc->period != 0 && sc->deadline > sc->period)))
+    problem (v, line_of (v, sc->policy), "process.scheduler: SCHED_DEADLINE needs 0 < runtime <= deadline <= period "
+             "(period 0 means deadline), got %llu, %llu, %llu", (unsigned long long) sc->runtime,
+             (unsigned long long) sc->deadline, (unsigned long long) sc->period);
+}
+
 static void
 check_process (struct vctx *v, bool at_start)
 {
@@ -160,10 +251,13 @@ check_process (struct vctx *v, bool at_start)
       for (size_t i = 0; i < sc->n_flags; i++)
         if (ocirt_name_index (ocirt_sched_flag_names, sc->flags[i]) < 0)
           problem (v, line_of (v, sc->flags[i]), "process.scheduler.flags[%zu]: unknown flag \"%s\"", i, sc->flags[i]);
+      check_scheduler (v, sc);
     }
   if (p->has_io_priority && ocirt_name_index (ocirt_ioprio_class_names, p->io_priority_class) < 0)
     problem (v, line_of (v, p->io_priority_class), "process.ioPriority.class: unknown class \"%s\"",
              p->io_priority_class);
+  if (p->has_io_priority && (p->io_priority < 0 || p->io_priority > 7))
+    problem (v, line_of (v, &p->io_priority), "process.ioPriority.priority: %d is outside 0..7", p->io_priority);
   if (p->exec_cpu_affinity_initial != NULL && !cpu_list_ok (p->exec_cpu_affinity_initial))
     problem (v, line_of (v, p->exec_cpu_affinity_initial), "process.execCPUAffinity.initial: \"%s\" is not a CPU list",
              p->exec_cpu_affinity_initial);
@@ -185,8 +279,13 @@ check_mounts (struct vctx *v)
         problem (v, line_of (v, m->destination), "mounts[%zu].destination: must not be empty", i);
       else if (!is_abs (m->destination))
         /* config.md: relative destinations are deprecated and mean relative to / (as runc) */
-        log_warning ("mounts[%zu].destination: relative path \"%s\" is deprecated, taken as \"/%s\" (line %u)", i,
-                     m->destination, m->destination, line_of (v, m->destination));
+        log_warning ("config.json: mounts[%zu].destination: relative path \"%s\" is deprecated, taken as \"/%s\" at line %u",
+                     i, m->destination, m->destination, line_of (v, m->destination));
+      /* config.md: each of uidMappings and gidMappings MUST come with the other */
+      if (m->n_uid_mappings > 0 && m->gid_mappings == NULL)
+        problem (v, m->line, "mounts[%zu]: uidMappings without gidMappings", i);
+      if (m->n_gid_mappings > 0 && m->uid_mappings == NULL)
+        problem (v, m->line, "mounts[%zu]: gidMappings without uidMappings", i);
     }
 }
 
@@ -268,12 +367,54 @@ check_namespaces (struct vctx *v, const struct ocirt_linux *l)
 
   if (l->has_time_offsets && find_ns (l, OCIRT_NS_TIME, NULL) == NULL)
     problem (v, line_of (v, &l->has_time_offsets), "linux.timeOffsets: set but linux.namespaces has no time namespace");
+  if (l->has_monotonic && l->monotonic_nsecs >= 1000000000)
+    problem (v, line_of (v, &l->monotonic_nsecs), "linux.timeOffsets.monotonic.nanosecs: %u is not below 1000000000",
+             l->monotonic_nsecs);
+  if (l->has_boottime && l->boottime_nsecs >= 1000000000)
+    problem (v, line_of (v, &l->boottime_nsecs), "linux.timeOffsets.boottime.nanosecs: %u is not below 1000000000",
+             l->boottime_nsecs);
+
 
   /* runc refuses these too: the host's names would change */
   if (v->s->hostname != NULL && v->s->hostname[0] != '\0' && find_ns (l, OCIRT_NS_UTS, NULL) == NULL)
     problem (v, line_of (v, v->s->hostname), "hostname: needs a uts namespace in linux.namespaces");
   if (v->s->domainname != NULL && v->s->domainname[0] != '\0' && find_ns (l, OCIRT_NS_UTS, NULL) == NULL)
     problem (v, line_of (v, v->s->domainname), "domainname: needs a uts namespace in linux.namespaces");
+}
+
+#define IFNAME_RULE "1 to 15 bytes, no '/', ':' or white space"
+
+/* A Linux interface name: 1..15 bytes (IFNAMSIZ), not . or .., no '/', ':' or white space.
+ * The container-side name may end in %d, a template the kernel fills. */
+static bool
+ifname_ok (const char *n)
+{
+  size_t len = strlen (n);
+
+  if (len == 0 || len > 15 || strcmp (n, ".") == 0 || strcmp (n, "..") == 0)
+    return false;
+  return strpbrk (n, "/: \t\n\r\v\f") == NULL;
+}
+
+static void
+check_net_devices (struct vctx *v, const struct ocirt_linux *l)
+{
+  for (size_t i = 0; i < l->n_net_devices; i++)
+    {
+      const struct ocirt_net_device *d = &l->net_devices[i];
+
+      struct path_buf path = { 0 };
+
+      path_key (&path, "linux");
+      path_key (&path, "netDevices");
+      path_key (&path, d->host_name);
+      if (!ifname_ok (d->host_name))
+        problem (v, line_of (v, d->host_name), "%s: not a valid interface name (%s)", path_text (&path), IFNAME_RULE);
+      if (d->name != NULL && !ifname_ok (d->name))
+        problem (v, line_of (v, d->name), "%s.name: \"%s\" is not a valid interface name (%s)", path_text (&path),
+                 d->name, IFNAME_RULE);
+      path_free (&path);
+    }
 }
 
 static void
@@ -358,6 +499,8 @@ check_seccomp (struct vctx *v, const struct ocirt_seccomp *sc)
     }
   if (notify && sc->listener_path == NULL)
     problem (v, line_of (v, sc->default_action), "linux.seccomp.listenerPath: required when an action is SCMP_ACT_NOTIFY");
+  if (sc->listener_metadata != NULL && sc->listener_path == NULL)
+    problem (v, line_of (v, sc->listener_metadata), "linux.seccomp.listenerMetadata: set without listenerPath");
   if (sc->listener_path != NULL && !is_abs (sc->listener_path))
     problem (v, line_of (v, sc->listener_path), "linux.seccomp.listenerPath: must be an absolute path, got \"%s\"",
              sc->listener_path);
@@ -378,6 +521,7 @@ check_linux (struct vctx *v)
 
   check_namespaces (v, l);
   check_devices (v, l);
+  check_net_devices (v, l);
   if (l->has_resources)
     check_resources (v, &l->resources);
   if (l->has_seccomp)
