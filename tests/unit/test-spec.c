@@ -445,7 +445,25 @@ test_bare_objects (void)
           "process paths start at process.");
   p = ocirt_process_parse (proc_ok, sizeof proc_ok - 1, NULL, &e3);
   ok (p != NULL && p->terminal && strcmp (p->cwd, "/w") == 0 && p->n_args == 1, "process parses");
+  is_int (ocirt_process_check (p, "process.json", &e3), 0, "and checks");
   ocirt_process_free (p);
+  {
+    static const char bad[] = "{\"cwd\": \"w\", \"args\": [\"sh\"],\n"
+                              "\"capabilities\": {\"bounding\": [\"CAP_NOPE\"]}}";
+    static const char one[] = "{\"cwd\": \"/\", \"args\": []}";
+    cleanup_err struct ocirt_err *e4 = NULL;
+    cleanup_err struct ocirt_err *e5 = NULL;
+    struct ocirt_process *bp = ocirt_process_parse (bad, sizeof bad - 1, "process.json", &e4);
+    struct ocirt_process *op = ocirt_process_parse (one, sizeof one - 1, "process.json", &e4);
+
+    is_int (ocirt_process_check (bp, "process.json", &e4), -1, "a bad process fails the check");
+    is_str (e4 ? e4->msg : NULL, "process.json: process.cwd: must be an absolute path, got \"w\" (and more problems)",
+            "first problem, no line");
+    is_int (ocirt_process_check (op, NULL, &e5), -1, "empty args fail");
+    is_str (e5 ? e5->msg : NULL, "process.json: process.args: must not be empty", "args message");
+    ocirt_process_free (bp);
+    ocirt_process_free (op);
+  }
   ok (ocirt_resources_parse (res, sizeof res - 1, "resources.json", &e2) == NULL, "bad resources fail");
   is_str (e2 ? e2->msg : NULL, "resources.json: linux.resources.memory.limit: expected int64 at line 2",
           "resources paths start at linux.resources.");

@@ -215,10 +215,8 @@ check_scheduler (struct vctx *v, const struct ocirt_scheduler *sc)
 }
 
 static void
-check_process (struct vctx *v, bool at_start)
+check_process (struct vctx *v, const struct ocirt_process *p, bool at_start)
 {
-  const struct ocirt_process *p = v->s->process;
-
   if (p == NULL)
     {
       if (at_start)
@@ -551,7 +549,7 @@ ocirt_spec_validate (const struct ocirt_spec *s, bool at_start, ocirt_spec_repor
   struct vctx v = { .s = s, .report = report, .ctx = ctx };
 
   check_top (&v);
-  check_process (&v, at_start);
+  check_process (&v, s->process, at_start);
   check_mounts (&v);
   check_hooks (&v);
   check_linux (&v);
@@ -565,6 +563,19 @@ keep_first (void *ctx, const char *problem_text)
 
   if (*first == NULL)
     *first = xstrdup (problem_text);
+}
+
+int
+ocirt_process_check (const struct ocirt_process *p, const char *name, struct ocirt_err **err)
+{
+  cleanup_free char *first = NULL;
+  struct vctx v = { .s = NULL, .report = keep_first, .ctx = &first };
+
+  check_process (&v, p, true);
+  if (v.n == 0)
+    return 0;
+  return ocirt_err_make (err, 0, "%s: %s%s", name != NULL ? name : "process.json", first,
+                         v.n > 1 ? " (and more problems)" : "");
 }
 
 int
