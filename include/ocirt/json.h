@@ -41,6 +41,7 @@ struct ocirt_json
 /* name is used in messages ("config.json: syntax error at line 3, column 7: ..."). */
 struct ocirt_json *ocirt_json_parse (const char *buf, size_t len, const char *name, struct ocirt_err **err);
 struct ocirt_json *ocirt_json_parse_file (const char *path, struct ocirt_err **err);
+/* Frees a whole document: j must be what ocirt_json_parse returned (the tree is one arena). */
 void ocirt_json_free (struct ocirt_json *j);
 void ocirt_json_freep (struct ocirt_json **j);
 #define cleanup_json __attribute__ ((cleanup (ocirt_json_freep)))
