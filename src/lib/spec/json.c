@@ -6,7 +6,6 @@
  * includes yajl headers. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,7 +470,8 @@ ocirt_json_parse (const char *buf, size_t len, const char *name, struct ocirt_er
       ocirt_err_make (err, 0, "%s: empty file, expected a JSON document", name);
       return NULL;
     }
-  memset (&b, 0, offsetof (struct builder, stack));
+  /* every field but the frame stack, which is written before it is read */
+  memset (&b.arena, 0, sizeof b.arena);
   b.depth = 0;
   b.children = NULL;
   b.n_children = b.cap_children = 0;
