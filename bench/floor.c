@@ -3,9 +3,15 @@
  * benchmark can say how far each runtime is from what the kernel itself costs.
  *
  *   floor --version                         a process that starts and exits (the loader's floor)
- *   floor run [--seccomp FILE] ROOTFS CMD... the default bundle's namespaces, mounts, pivot_root,
+ *   floor run [--seccomp FILE] [--cgroup DIR]... ROOTFS CMD...
+ *                                           the default bundle's namespaces, mounts, pivot_root,
  *                                           hostname, rlimit, capabilities, no_new_privs, exec, wait
  *                                           FILE: a compiled BPF program (see lib/mkfilter.c)
+ *                                           DIR: a cgroup to create, join and remove (the floor+cg
+ *                                           variant): cgroup2 through clone3's CLONE_INTO_CGROUP, v1
+ *                                           by the child writing 0 to `tasks` (neither takes the
+ *                                           global lock whose write side waits for an RCU grace
+ *                                           period, as a write of a pid to cgroup.procs does)
  *   floor exec PID CMD...                   join PID's namespaces, fork, exec, wait
  *
  * Exit status: the command's (128+signal when killed), or 125 when the floor itself failed.
@@ -14,10 +20,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +35,14 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define FLOOR_FAIL 125
+#define MAX_CGROUPS 16
 
 static char *const container_env[]
     = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", "HOME=/root", NULL };
@@ -218,29 +230,126 @@ read_filter (const char *path, struct sock_fprog *prog)
   prog->filter = insns;
 }
 
+struct cgroups
+{
+  const char *dir[MAX_CGROUPS];
+  bool v2[MAX_CGROUPS];
+  int n, v2_fd;
+};
+
+/* v1 cpuset refuses a task until cpus and mems are set: copied from the parent, as runtimes do. */
+static void
+copy_from_parent (const char *dir, const char *file)
+{
+  char path[4096], val[256];
+  ssize_t n;
+  int fd;
+
+  snprintf (path, sizeof path, "%s/../%s", dir, file);
+  if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return;
+  n = read (fd, val, sizeof val);
+  close (fd);
+  snprintf (path, sizeof path, "%s/%s", dir, file);
+  if (n > 0 && (fd = open (path, O_WRONLY | O_CLOEXEC)) >= 0)
+    {
+      if (write (fd, val, (size_t) n) < 0)
+        die ("write", path);
+      close (fd);
+    }
+}
+
+static void
+cgroups_create (struct cgroups *cg)
+{
+  struct statfs sf;
+
+  cg->v2_fd = -1;
+  for (int i = 0; i < cg->n; i++)
+    {
+      if (mkdir (cg->dir[i], 0755) < 0 && errno != EEXIST)
+        die ("mkdir", cg->dir[i]);
+      if (statfs (cg->dir[i], &sf) < 0)
+        die ("statfs", cg->dir[i]);
+      cg->v2[i] = sf.f_type == CGROUP2_SUPER_MAGIC;
+      if (cg->v2[i] && (cg->v2_fd = open (cg->dir[i], O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        die ("open", cg->dir[i]);
+      if (strstr (cg->dir[i], "/cpuset/") != NULL)
+        {
+          copy_from_parent (cg->dir[i], "cpuset.cpus");
+          copy_from_parent (cg->dir[i], "cpuset.mems");
+        }
+    }
+}
+
+static void
+cgroups_join_self (struct cgroups *cg)
+{
+  char path[4096];
+
+  for (int i = 0; i < cg->n; i++)
+    {
+      int fd;
+      if (cg->v2[i])
+        continue;
+      snprintf (path, sizeof path, "%s/tasks", cg->dir[i]);
+      if ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0 || write (fd, "0", 1) != 1)
+        die ("join", path);
+      close (fd);
+    }
+}
+
+static void
+cgroups_remove (struct cgroups *cg)
+{
+  for (int i = cg->n - 1; i >= 0; i--)
+    if (rmdir (cg->dir[i]) < 0)
+      die ("rmdir", cg->dir[i]);
+}
+
 static int
 cmd_run (int argc, char **argv)
 {
   struct sock_fprog prog = { 0, NULL };
+  struct cgroups cg = { .n = 0 };
+  unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
   const char *rootfs;
   pid_t pid;
 
-  if (argc >= 2 && strcmp (argv[0], "--seccomp") == 0)
+  for (;;)
     {
-      read_filter (argv[1], &prog);
+      if (argc >= 2 && strcmp (argv[0], "--seccomp") == 0)
+        read_filter (argv[1], &prog);
+      else if (argc >= 2 && strcmp (argv[0], "--cgroup") == 0 && cg.n < MAX_CGROUPS)
+        cg.dir[cg.n++] = argv[1];
+      else
+        break;
       argc -= 2;
       argv += 2;
     }
   if (argc < 2)
-    return fprintf (stderr, "usage: floor run [--seccomp FILE] ROOTFS CMD...\n"), FLOOR_FAIL;
+    return fprintf (stderr, "usage: floor run [--seccomp FILE] [--cgroup DIR]... ROOTFS CMD...\n"), FLOOR_FAIL;
   rootfs = argv[0];
 
-  pid = raw_clone (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS);
+  cgroups_create (&cg);
+  if (cg.v2_fd >= 0)
+    {
+      struct clone_args ca = { .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                               .cgroup = (uint64_t) cg.v2_fd };
+      pid = (pid_t) syscall (SYS_clone3, &ca, sizeof ca);
+    }
+  else
+    pid = raw_clone (flags);
   if (pid < 0)
     die ("clone", NULL);
   if (pid > 0)
-    return wait_status (pid);
+    {
+      int st = wait_status (pid);
+      cgroups_remove (&cg);
+      return st;
+    }
 
+  cgroups_join_self (&cg);
   do_mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
   do_mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL);
   if (chdir (rootfs) < 0)
@@ -302,6 +411,6 @@ main (int argc, char **argv)
     return cmd_run (argc - 2, argv + 2);
   if (argc >= 2 && strcmp (argv[1], "exec") == 0)
     return cmd_exec (argc - 2, argv + 2);
-  fprintf (stderr, "usage: floor --version | run [--seccomp FILE] ROOTFS CMD... | exec PID CMD...\n");
+  fprintf (stderr, "usage: floor --version | run [--seccomp FILE] [--cgroup DIR]... ROOTFS CMD... | exec PID CMD...\n");
   return FLOOR_FAIL;
 }

@@ -4,13 +4,16 @@
 #   bench/run.sh [options]
 #     --build-dir DIR     build ocirt (release) there; default build-bench
 #     --ocirt PATH        use this ocirt binary instead of building one
-#     --runtimes LIST     default floor,crun,runc,ocirt
+#     --runtimes LIST     default floor,floor+cg,crun,runc,ocirt
 #     --scenarios LIST    default 0,1,2,3,4,5,6 (see docs/performance.md)
 #     --runs N            trials per scenario and runtime, default 100
 #     --warmup N          untimed runs first (the first is the probe), default 3
 #     --scale N           containers in scenario 5, default 200
 #     --scale-rounds N    default 3
 #     --out DIR           raw results and tables; default BUILD_DIR/bench-results/DATE
+#     --with NAME=PATH    also measure this OCI runtime binary (repeatable): A/B of an ocirt change
+#     --gap MS            idle time before each trial (default 0); see docs/performance.md
+#     --no-tmpfs          keep /run/ocirt-bench-PID on the host's /run file system
 #     --no-install        do not apt-get install what is missing
 #
 # Needs root. Installs what is missing (runc, crun, busybox-static, jq, the build tools), builds
@@ -26,7 +29,7 @@ BENCH_DIR=$here TOP=$top
 . "$here/lib/setup.sh"
 build=$top/build-bench
 ocirt=
-runtimes=floor,crun,runc,ocirt
+runtimes=floor,floor+cg,crun,runc,ocirt
 scenarios=0,1,2,3,4,5,6
 runs=100
 warmup=3
@@ -34,6 +37,9 @@ scale=200
 scale_rounds=3
 out=
 install=1
+extra=()
+gap=0
+tmpfs=1
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -46,6 +52,9 @@ while [ $# -gt 0 ]; do
     --scale) scale=$2; shift ;;
     --scale-rounds) scale_rounds=$2; shift ;;
     --out) out=$(realpath -m "$2"); shift ;;
+    --with) extra+=("$2"); shift ;;
+    --gap) gap=$2; shift ;;
+    --no-tmpfs) tmpfs=0 ;;
     --no-install) install=0 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "$0: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -95,6 +104,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+mkdir -p "$base"
+# State roots on tmpfs, as /run is on a usual host (here /run may be a disk: fsync would cost).
+[ "$tmpfs" = 1 ] && mount -t tmpfs -o mode=0755 ocirt-bench "$base"
 mkdir -p "$base/tmp" "$base/state" "$base/bundles"
 
 declare -A bin
@@ -106,20 +118,28 @@ driver_args=()
 for rt in ${runtimes//,/ }; do
   case $rt in
     floor) driver_args+=(--floor "$tools/floor") ;;
+    floor+cg) driver_args+=(--floor-cg "$tools/floor") ;;
     runc|crun|ocirt)
       [ -x "${bin[$rt]}" ] || { echo "$0: no $rt binary" >&2; exit 1; }
       echo "$rt=${bin[$rt]}" >> "$base/runtimes"
       opt=
       [ "$rt" = crun ] && opt=,hide-cgroup2
       driver_args+=(--runtime "$rt=${bin[$rt]}$opt") ;;
-    *) echo "$0: unknown runtime $rt (floor, crun, runc, ocirt)" >&2; exit 2 ;;
+    *) echo "$0: unknown runtime $rt (floor, floor+cg, crun, runc, ocirt; others with --with NAME=PATH)" >&2; exit 2 ;;
   esac
+done
+for e in ${extra[@]+"${extra[@]}"}; do
+  rt=${e%%=*}
+  bin[$rt]=$(realpath "${e#*=}")
+  runtimes=$runtimes,$rt
+  echo "$rt=${bin[$rt]}" >> "$base/runtimes"
+  driver_args+=(--runtime "$rt=${bin[$rt]}")
 done
 
 # --- rootfs, bundles, seccomp filter ----------------------------------------------------------
 if has ocirt; then bench_templates "$base" "$ocirt" "$tools"; else bench_templates "$base" runc "$tools"; fi
 for rt in ${runtimes//,/ }; do
-  [ "$rt" = floor ] && continue
+  case $rt in floor*) continue ;; esac
   bench_bundle "$base" "$rt" run '["/bin/true"]'
   bench_bundle "$base" "$rt" csd '["/bin/true"]'
   bench_bundle "$base" "$rt" exec '["/bin/sleep","1000000"]'
@@ -141,9 +161,11 @@ mkdir -p "$out"
   echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "cgroups: $(stat -fc %T /sys/fs/cgroup)$( [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] && echo ' + cgroup2 at /sys/fs/cgroup/unified (hybrid)')"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "runs: $runs, warm-up: $warmup, scale: $scale x $scale_rounds rounds, scenarios: $scenarios"
-  for rt in runc crun ocirt; do
-    has "$rt" && echo "$rt: $("${bin[$rt]}" --version | head -1) (${bin[$rt]})"
+  echo "runs: $runs, warm-up: $warmup, gap: $gap ms, scale: $scale x $scale_rounds rounds, scenarios: $scenarios"
+  echo "state roots and bundles: $base on $(stat -fc %T "$base")"
+  for rt in ${runtimes//,/ }; do
+    case $rt in floor*) continue ;; esac
+    echo "$rt: $("${bin[$rt]}" --version | head -1) (${bin[$rt]})"
   done
   has ocirt && echo "ocirt commit: $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
   echo "floor: bench/floor.c, static, gcc -O2"
@@ -152,7 +174,7 @@ cat "$out/env.txt"
 echo
 
 "$tools/driver" --base "$base" --out "$out" --runs "$runs" --warmup "$warmup" --scale "$scale" \
-  --scale-rounds "$scale_rounds" --scenarios "$scenarios" "${driver_args[@]}"
+  --scale-rounds "$scale_rounds" --scenarios "$scenarios" --gap "$gap" "${driver_args[@]}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
 cat "$out/table.txt"
 echo

@@ -36,7 +36,7 @@ fi
 # first. Only cgroups named after this run are touched.
 for attempt in 1 2 3 4 5 6 7 8 9 10; do
   left=0
-  for top in /sys/fs/cgroup/*/"$name"; do
+  for top in /sys/fs/cgroup/"$name" /sys/fs/cgroup/*/"$name"; do
     [ -d "$top" ] || continue
     left=1
     find "$top" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r pid; do
@@ -47,12 +47,12 @@ for attempt in 1 2 3 4 5 6 7 8 9 10; do
   [ "$left" = 0 ] && break
   sleep 0.2
 done
-for top in /sys/fs/cgroup/*/"$name"; do
+for top in /sys/fs/cgroup/"$name" /sys/fs/cgroup/*/"$name"; do
   [ -d "$top" ] && echo "$0: could not remove cgroup $top" >&2
 done
 
-# No mount should be left in this namespace; if one is, it goes before the files.
-grep -F " $base" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do
+# The tmpfs run.sh mounts on BASE, and any mount left under it, go before the files.
+awk -v b="$base" '$5 == b || index($5, b "/") == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do
   umount -l "$m" 2>/dev/null
 done
 rm -rf "$base"

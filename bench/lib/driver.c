@@ -2,14 +2,18 @@
  * starts with runtime i mod n), checks that every process exited 0, and prints min/median/p95 and
  * the ratios to crun and to the floor. bench/run.sh prepares the bundles and calls it; see there.
  *
- *   bench-driver --base DIR --out DIR --floor PATH --runtime NAME=PATH[,hide-cgroup2]...
+ *   bench-driver --base DIR --out DIR --floor PATH [--floor-cg PATH] --runtime NAME=PATH[,hide-cgroup2]...
  *                [--runs N] [--warmup N] [--scale N] [--scale-rounds N] [--scenarios 0,1,2,3,4,5,6]
+ *                [--gap MS]   (idle time before each trial: lets the kernel's RCU-synchronised state,
+ *                              e.g. the cgroup migration lock, go back to idle as between sparse starts)
  *
  * BASE holds rootfs/, bundles/NAME/{run,csd,exec,seccomp,scale-I}/, state/NAME/ (the state roots),
  * tmp/ and filter.bpf. OUT gets raw.tsv (every sample), table.txt and table.md.
  *
  * The driver is the containers' subreaper, as containerd's shim is: a container's init is
  * reparented to it once `create` exits, and scenario 2 waits for it the way the shim does.
+ * --floor-cg adds "floor+cg": the floor plus a cgroup of its own in every hierarchy, created,
+ * joined the cheap way and removed (see floor.c), for scenarios 1, 2 and 6.
  * hide-cgroup2: the runtime's commands run in a mount namespace where a private empty tmpfs
  * covers /sys/fs/cgroup/unified (Debian's crun 1.8.1 refuses a hybrid cgroup host). */
 #define _GNU_SOURCE
@@ -26,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -104,6 +109,7 @@ struct rt
   const char *name;
   const char *bin;
   bool floor;
+  bool cg; /* floor+cg */
   int mntns; /* -1: the driver's own */
   char root[PATH_MAX];
   char *na[7]; /* per scenario: why it does not apply */
@@ -116,10 +122,13 @@ struct rt
 static struct rt rts[MAX_RT];
 static int nrt;
 static const char *base, *outdir;
-static int runs = 100, warmup = 3, scale_n = 200, scale_rounds = 3;
+static int runs = 100, warmup = 3, scale_n = 200, scale_rounds = 3, gap_ms = 0;
 static bool want[7];
 static int host_mntns = -1;
 static FILE *raw;
+/* floor+cg: the parent cgroup of its trials in every hierarchy */
+static char *cg_parents[16];
+static int n_cg;
 
 static double
 now_ms (void)
@@ -439,6 +448,8 @@ run_trials (int scen, enum metric main_metric, trial_fn fn, int nruns)
 
         if (rt->na[scen] != NULL)
           continue;
+        if (gap_ms > 0)
+          usleep ((useconds_t) gap_ms * 1000);
         snprintf (id, sizeof id, "b%d-%d", scen, i);
         if (fn (rt, id, &o, &why) < 0)
           {
@@ -468,11 +479,93 @@ static int
 floor_run (struct rt *rt, bool seccomp, double *ms, struct rusage *ru, char **why)
 {
   char *rootfs = xfmt ("%s/rootfs", base), *filter = xfmt ("%s/filter.bpf", base);
-  int rc = seccomp ? run_cmd (rt, rt_argv (rt, 0, "run", "--seccomp", filter, rootfs, "/bin/true", NULL), ms, ru, why)
-                   : run_cmd (rt, rt_argv (rt, 0, "run", rootfs, "/bin/true", NULL), ms, ru, why);
+  char *argv[MAX_ARGS], *cgs[16];
+  int n = 0, rc;
+
+  argv[n++] = (char *) rt->bin;
+  argv[n++] = "run";
+  if (seccomp)
+    {
+      argv[n++] = "--seccomp";
+      argv[n++] = filter;
+    }
+  for (int i = 0; rt->cg && i < n_cg; i++)
+    {
+      argv[n++] = "--cgroup";
+      argv[n++] = cgs[i] = xfmt ("%s/t", cg_parents[i]);
+    }
+  argv[n++] = rootfs;
+  argv[n++] = "/bin/true";
+  argv[n] = NULL;
+  rc = run_cmd (rt, argv, ms, ru, why);
+  for (int i = 0; rt->cg && i < n_cg; i++)
+    free (cgs[i]);
   free (rootfs);
   free (filter);
   return rc;
+}
+
+/* v1 cpuset takes no task before cpus and mems are set: copied down from the parent. */
+static void
+cpuset_copy (const char *dir, const char *file)
+{
+  char *src = xfmt ("%s/../%s", dir, file), *dst = xfmt ("%s/%s", dir, file), buf[256];
+  int fd = open (src, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read (fd, buf, sizeof buf) : -1;
+
+  if (fd >= 0)
+    close (fd);
+  if (n > 0 && (fd = open (dst, O_WRONLY | O_CLOEXEC)) >= 0)
+    {
+      if (write (fd, buf, (size_t) n) < 0)
+        fprintf (stderr, "bench-driver: write %s: %s\n", dst, strerror (errno));
+      close (fd);
+    }
+  free (src);
+  free (dst);
+}
+
+/* floor+cg's parents: /sys/fs/cgroup/HIER/NAME-OF-BASE/floor+cg (or /sys/fs/cgroup/NAME... when
+ * /sys/fs/cgroup is itself the cgroup2 mount). */
+static void
+floor_cg_setup (void)
+{
+  const char *name = strrchr (base, '/') ? strrchr (base, '/') + 1 : base;
+  struct statfs sf;
+  DIR *d;
+  struct dirent *e;
+
+  if (statfs ("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+    cg_parents[n_cg++] = xfmt ("/sys/fs/cgroup/%s", name);
+  else if ((d = opendir ("/sys/fs/cgroup")) != NULL)
+    {
+      while ((e = readdir (d)) != NULL && n_cg < 16)
+        {
+          char *p = xfmt ("/sys/fs/cgroup/%s", e->d_name);
+          if (e->d_name[0] != '.' && statfs (p, &sf) == 0
+              && (sf.f_type == CGROUP_SUPER_MAGIC || sf.f_type == CGROUP2_SUPER_MAGIC))
+            cg_parents[n_cg++] = xfmt ("%s/%s", p, name);
+          free (p);
+        }
+      closedir (d);
+    }
+  for (int i = 0; i < n_cg; i++)
+    {
+      char *top = cg_parents[i];
+      if (mkdir (top, 0755) < 0 && errno != EEXIST)
+        fatal ("mkdir %s: %s", top, strerror (errno));
+      cg_parents[i] = xfmt ("%s/floor+cg", top);
+      if (mkdir (cg_parents[i], 0755) < 0 && errno != EEXIST)
+        fatal ("mkdir %s: %s", cg_parents[i], strerror (errno));
+      if (strstr (top, "/cpuset/") != NULL)
+        {
+          cpuset_copy (top, "cpuset.cpus");
+          cpuset_copy (top, "cpuset.mems");
+          cpuset_copy (cg_parents[i], "cpuset.cpus");
+          cpuset_copy (cg_parents[i], "cpuset.mems");
+        }
+      free (top);
+    }
 }
 
 static int
@@ -658,7 +751,7 @@ scenario_exec (void)
         exec_target_rt = rt;
     }
   for (int r = 0; r < nrt; r++)
-    if (rts[r].floor && exec_target_rt == NULL)
+    if (rts[r].floor && exec_target_rt == NULL && rts[r].na[3] == NULL)
       rts[r].na[3] = xfmt ("no runtime could start a container to join");
   run_trials (3, M_EXEC, trial_exec, runs);
   for (int r = 0; r < nrt; r++)
@@ -1065,7 +1158,7 @@ print_tables (FILE *txt, FILE *md)
   struct rt *crun = rt_named ("crun"), *floor = NULL;
 
   for (int r = 0; r < nrt; r++)
-    if (rts[r].floor)
+    if (rts[r].floor && !rts[r].cg)
       floor = &rts[r];
   fprintf (md, "| scenario | runtime | n | min | median | p95 | × crun | × floor |\n");
   fprintf (md, "|---|---|---:|---:|---:|---:|---:|---:|\n");
@@ -1080,7 +1173,7 @@ print_tables (FILE *txt, FILE *md)
       metric_label (label, sizeof label, (enum metric) m);
       const char *mdl = label; /* the label once per group of rows */
       fprintf (txt, "\n%s%s\n", label, kib ? " (max over runs)" : " (ms)");
-      fprintf (txt, "  %-8s %5s %9s %9s %9s %8s %8s\n", "runtime", "n", kib ? "min" : "min", kib ? "median" : "median",
+      fprintf (txt, "  %-11s %5s %9s %9s %9s %8s %8s\n", "runtime", "n", kib ? "min" : "min", kib ? "median" : "median",
                kib ? "max" : "p95", "x crun", "x floor");
       for (int r = 0; r < nrt; r++)
         {
@@ -1092,7 +1185,7 @@ print_tables (FILE *txt, FILE *md)
 
           if (na != NULL)
             {
-              fprintf (txt, "  %-8s n/a: %s\n", rt->name, na);
+              fprintf (txt, "  %-11s n/a: %s\n", rt->name, na);
               fprintf (md, "| %s | %s | n/a: %s | | | | | |\n", mdl, rt->name, na);
               mdl = "";
               continue;
@@ -1101,7 +1194,7 @@ print_tables (FILE *txt, FILE *md)
             continue; /* the floor has no create/start/delete steps */
           if (st.n == 0)
             {
-              fprintf (txt, "  %-8s FAILED %d time(s): %s\n", rt->name, s->fails, s->first_fail);
+              fprintf (txt, "  %-11s FAILED %d time(s): %s\n", rt->name, s->fails, s->first_fail);
               fprintf (md, "| %s | %s | FAILED %d time(s): %s | | | | | |\n", mdl, rt->name, s->fails, s->first_fail);
               mdl = "";
               continue;
@@ -1110,7 +1203,7 @@ print_tables (FILE *txt, FILE *md)
           ratio_cell (rf, sizeof rf, rt, floor, (enum metric) m);
           double k = kib ? 1.0 / 1024 : 1.0;
           double third = kib ? st.max : st.p95;
-          fprintf (txt, "  %-8s %5d %9.2f %9.2f %9.2f %8s %8s", rt->name, st.n, st.min * k, st.med * k, third * k, rc, rf);
+          fprintf (txt, "  %-11s %5d %9.2f %9.2f %9.2f %8s %8s", rt->name, st.n, st.min * k, st.med * k, third * k, rc, rf);
           fprintf (md, "| %s | %s | %d | %.2f | %.2f | %.2f | %s | %s |\n", mdl, rt->name, st.n, st.min * k, st.med * k,
                    third * k, rc, rf);
           mdl = "";
@@ -1133,8 +1226,11 @@ print_tables (FILE *txt, FILE *md)
           struct stat sb;
           FILE *p;
 
-          if (real == NULL || stat (real, &sb) < 0)
-            continue;
+          if (rt->cg || real == NULL || stat (real, &sb) < 0)
+            {
+              free (real);
+              continue;
+            }
           cmd = xfmt ("ldd '%s' 2>/dev/null", real);
           p = popen (cmd, "r");
           while (p != NULL && fgets (line, sizeof line, p) != NULL)
@@ -1150,7 +1246,7 @@ print_tables (FILE *txt, FILE *md)
             pclose (p);
           if (libs[0] == '\0')
             strcpy (libs, "(static)");
-          fprintf (txt, "  %-8s %8.2f MiB  %s  [%s]\n", rt->name, (double) sb.st_size / 1048576, real, libs);
+          fprintf (txt, "  %-11s %8.2f MiB  %s  [%s]\n", rt->name, (double) sb.st_size / 1048576, real, libs);
           fprintf (md, "| %s | `%s` | %.2f | %s |\n", rt->name, real, (double) sb.st_size / 1048576, libs);
           free (cmd);
           free (real);
@@ -1184,7 +1280,7 @@ print_targets (FILE *txt, FILE *md)
       if (!want[metrics[targets[i].m].scenario])
         continue;
       for (int r = 0; r < nrt; r++)
-        if (strcmp (targets[i].ref, "floor") == 0 ? rts[r].floor : strcmp (rts[r].name, targets[i].ref) == 0)
+        if (strcmp (targets[i].ref, "floor") == 0 ? rts[r].floor && !rts[r].cg : strcmp (rts[r].name, targets[i].ref) == 0)
           ref = &rts[r];
       double a = headline (o, targets[i].m, &ok1), b = ref ? headline (ref, targets[i].m, &ok2) : 0;
       if (!ok1 || ref == NULL || !ok2 || b <= 0)
@@ -1216,7 +1312,7 @@ static void
 usage (void)
 {
   fprintf (stderr, "usage: bench-driver --base DIR --out DIR --floor PATH --runtime NAME=PATH[,hide-cgroup2]...\n"
-                   "       [--runs N] [--warmup N] [--scale N] [--scale-rounds N] [--scenarios 0,1,2,3,4,5,6]\n");
+                   "       [--runs N] [--warmup N] [--scale N] [--scale-rounds N] [--scenarios 0,1,2,3,4,5,6] [--gap MS]\n");
   exit (2);
 }
 
@@ -1243,19 +1339,28 @@ main (int argc, char **argv)
         scale_n = atoi (v);
       else if (strcmp (a, "--scale-rounds") == 0)
         scale_rounds = atoi (v);
+      else if (strcmp (a, "--gap") == 0)
+        gap_ms = atoi (v);
       else if (strcmp (a, "--scenarios") == 0)
         scen = v;
-      else if ((strcmp (a, "--runtime") == 0 || strcmp (a, "--floor") == 0) && nrt < MAX_RT)
+      else if ((strcmp (a, "--runtime") == 0 || strcmp (a, "--floor") == 0 || strcmp (a, "--floor-cg") == 0)
+               && nrt < MAX_RT)
         {
           struct rt *rt = &rts[nrt++];
           char *spec = strdup (v), *eq = strchr (spec, '='), *opt;
           rt->mntns = -1;
           rt->target_fd = -1;
-          if (strcmp (a, "--floor") == 0)
+          if (strcmp (a, "--floor") == 0 || strcmp (a, "--floor-cg") == 0)
             {
-              rt->name = "floor";
+              rt->cg = strcmp (a, "--floor-cg") == 0;
+              rt->name = rt->cg ? "floor+cg" : "floor";
               rt->bin = spec;
               rt->floor = true;
+              if (rt->cg)
+                {
+                  rt->na[0] = xfmt ("the same as the floor's");
+                  rt->na[3] = xfmt ("the same as the floor's (joins no cgroup)");
+                }
               continue;
             }
           if (eq == NULL)
@@ -1289,6 +1394,9 @@ main (int argc, char **argv)
         rts[r].mntns = hidden_cgroup2_ns ();
       snprintf (rts[r].root, sizeof rts[r].root, "%s/state/%s", base, rts[r].name);
     }
+  for (int r = 0; r < nrt; r++)
+    if (rts[r].cg && n_cg == 0)
+      floor_cg_setup ();
   if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     fatal ("PR_SET_CHILD_SUBREAPER: %s", strerror (errno));
 
