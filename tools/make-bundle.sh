@@ -43,7 +43,7 @@ rm -f "$dir/config.json"
 if [ $# -eq 0 ]; then
   set -- sh -c 'echo "hello from ocirt: pid $$ on $(hostname)"'
 fi
-args=$(jq -cn '$ARGS.positional' --args "$@")
+args=$(jq -cn '$ARGS.positional' --args -- "$@")
 jq --argjson a "$args" '.process.terminal = false | .process.args = $a' "$dir/config.json" > "$dir/config.json.new"
 mv "$dir/config.json.new" "$dir/config.json"
 echo "bundle ready in $dir"

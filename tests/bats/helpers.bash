@@ -44,7 +44,7 @@ update_config() {
 # set_args ARG...: the container's process.args.
 set_args() {
   local a
-  a=$(jq -cn '$ARGS.positional' --args "$@")
+  a=$(jq -cn '$ARGS.positional' --args -- "$@") # "--": jq 1.6 would take a "-c" argument for itself
   update_config ".process.args = $a"
 }
 
@@ -81,4 +81,43 @@ teardown_common() {
     echo "teardown: left behind:$left" >&2
     return 1
   fi
+}
+
+# --- lifecycle engine helpers ---
+
+# wait_status ID STATUS: polls `state` (up to 5 s) until the container has STATUS.
+wait_status() {
+  local i s
+  for i in $(seq 100); do
+    s=$("$OCIRT" --root "$TEST_ROOT" state "$1" 2>/dev/null | jq -r .status)
+    [ "$s" = "$2" ] && return 0
+    sleep 0.05
+  done
+  echo "container $1: status $s, not $2" >&2
+  return 1
+}
+
+# no_leftovers ID: nothing of container ID survives: state dir, cgroup dirs, processes of this
+# test's runtime (their command line names the state root), mounts of the bundle.
+no_leftovers() {
+  local id=$1 bad=""
+  [ -e "$TEST_ROOT/$id" ] && bad+=" state-dir"
+  [ -n "$(find /sys/fs/cgroup -maxdepth 5 -type d -name "$id" 2>/dev/null)" ] && bad+=" cgroup:$(find /sys/fs/cgroup -maxdepth 5 -type d -name "$id" | tr '\n' ' ')"
+  pgrep -f -- "--root $TEST_ROOT " >/dev/null && bad+=" processes:$(pgrep -f -- "--root $TEST_ROOT " | tr '\n' ' ')"
+  grep -q -e "$BATS_TEST_TMPDIR" -e "$TEST_ROOT" /proc/self/mountinfo && bad+=" mounts"
+  if [ -n "$bad" ]; then
+    echo "left behind by $id:$bad" >&2
+    return 1
+  fi
+}
+
+# ocirt_bg ARGS...: for `create` and `run -d`, whose container keeps ocirt's stdio after ocirt
+# exits (bats' `run` reads a pipe until every writer is gone, so it would wait for the container).
+# The container's stdin is /dev/null, its stdout $BATS_TEST_TMPDIR/ctr.out; ocirt's stderr (which
+# the container shares) is printed, so `run ocirt_bg ...` gets status and message as usual.
+ocirt_bg() {
+  local rc=0
+  "$OCIRT" --root "$TEST_ROOT" "$@" </dev/null >>"$BATS_TEST_TMPDIR/ctr.out" 2>"$BATS_TEST_TMPDIR/ocirt.err" || rc=$?
+  cat "$BATS_TEST_TMPDIR/ocirt.err"
+  return $rc
 }

@@ -61,8 +61,8 @@ pidfd_wait_exit (int pidfd)
 
 /* A pidfd of the container's init, only if it is still the process we started (same start time):
  * a reused pid is never signalled. -1 with errno ESRCH when it is gone. */
-static int
-open_init (const struct ocirt_state *st)
+int
+ocirt_open_init (const struct ocirt_state *st)
 {
   uint64_t start;
   int fd;
@@ -81,8 +81,8 @@ open_init (const struct ocirt_state *st)
   return fd;
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, struct ocirt_err **err)
+int
+ocirt_write_pid_file (const char *path, pid_t pid, struct ocirt_err **err)
 {
   cleanup_free char *copy = xstrdup (path);
   cleanup_free char *copy2 = xstrdup (path);
@@ -393,7 +393,9 @@ job_spawn (struct job *j, struct ocirt_err **err)
     return -1;
   j->undo.cg = j->cg;
   fifo = xfmt ("%s/%s/" FIFO_NAME, ctx->root, j->o->id);
-  if (mkfifo (fifo, 0622) < 0)
+  /* 0622 past the umask: the init opens it for writing as whatever uid is root in its user ns
+   * (the state dir, 0700, keeps everyone else out) */
+  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
     return ocirt_err_make (err, errno, "mkfifo `%s`", fifo);
   j->fifo_fd = open (fifo, O_PATH | O_CLOEXEC);
   if (j->fifo_fd < 0)
@@ -491,7 +493,9 @@ job_record (struct job *j, struct ocirt_err **err)
   st.n_annotations = n;
   if (ocirt_state_write (j->ctx->root, &st, err) < 0)
     return -1;
-  if (j->o->pid_file != NULL && write_pid_file (j->o->pid_file, j->pid, err) < 0)
+  if (ocirt_keep_config (j->ctx->root, j->o->id, j->bundle, err) < 0)
+    return -1;
+  if (j->o->pid_file != NULL && ocirt_write_pid_file (j->o->pid_file, j->pid, err) < 0)
     return -1;
   return 0;
 }
@@ -576,7 +580,7 @@ release_init (const char *root, const struct ocirt_state *st, struct ocirt_err *
 
   if (fd < 0)
     return ocirt_err_make (err, errno, "open `%s`", fifo);
-  pidfd = open_init (st);
+  pidfd = ocirt_open_init (st);
   if (pidfd < 0)
     return ocirt_err_make (err, 0, "cannot start a container that has stopped");
   for (;;)
@@ -654,7 +658,7 @@ destroy (const struct ocirt_ctx *ctx, struct ocirt_state *st, struct ocirt_err *
 
   if (st->status != OCIRT_STATUS_STOPPED)
     {
-      pidfd = open_init (st);
+      pidfd = ocirt_open_init (st);
       if (pidfd >= 0)
         pidfd_signal (pidfd, SIGKILL);
     }
@@ -728,7 +732,7 @@ ocirt_container_kill (const struct ocirt_ctx *ctx, const char *id, int sig, bool
     }
   if (st->status == OCIRT_STATUS_STOPPED)
     return ocirt_err_make (err, 0, "container not running");
-  pidfd = open_init (st);
+  pidfd = ocirt_open_init (st);
   if (pidfd < 0 || pidfd_signal (pidfd, sig) < 0)
     {
       if (errno == ESRCH)
@@ -759,8 +763,8 @@ ocirt_run_id_from_bundle_arg (const char *arg)
 
 /* Foreground: forward every signal to the init (pidfd), reap what comes (we are a subreaper), and
  * return the init's exit status as a shell reports it. */
-static int
-forward_and_wait (int pidfd, pid_t pid, const sigset_t *sigs, struct ocirt_err **err)
+int
+ocirt_forward_and_wait (int pidfd, pid_t pid, const sigset_t *sigs, struct ocirt_err **err)
 {
   cleanup_close int sfd = signalfd (-1, sigs, SFD_CLOEXEC);
 
@@ -844,7 +848,7 @@ ocirt_container_run (const struct ocirt_ctx *ctx, const struct ocirt_run_opts *o
     }
   if (o->detach)
     return 0;
-  status = forward_and_wait (pidfd, pid, &all, err);
+  status = ocirt_forward_and_wait (pidfd, pid, &all, err);
   if (!o->keep)
     cleanup_after_run (ctx, o->create.id);
   sigprocmask (SIG_SETMASK, &old, NULL);
