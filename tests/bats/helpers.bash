@@ -121,3 +121,14 @@ ocirt_bg() {
   cat "$BATS_TEST_TMPDIR/ocirt.err"
   return $rc
 }
+
+# userns_reachable DIR: a container whose root is a mapped uid must be able to reach its rootfs
+# (and bind sources); bats' temporary directories are 0700. Opens the way down to DIR (o+x).
+userns_reachable() {
+  local d
+  d=$(cd "$1" && pwd)
+  while [ "$d" != / ]; do
+    chmod o+x "$d"
+    d=$(dirname "$d")
+  done
+}

@@ -200,7 +200,13 @@ mount_fs (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc, str
   cleanup_close int target = -1;
 
   if (mfd < 0 && *err == NULL && fallback != NULL)
-    return mount_bind (op, fallback, true, mc, err);
+    {
+      if (mount_bind (op, fallback, true, mc, err) < 0)
+        return ocirt_err_wrap (err, "a new %s is not permitted in this user namespace (its %s namespace is not "
+                                    "the container's), so the runtime's `%s` is bound instead",
+                               op->type, strcmp (op->type, "sysfs") == 0 ? "network" : "ipc", fallback);
+      return 0;
+    }
   if (mfd < 0)
     return -1;
   target = ocirt_in_root_mount_target (mc->rootfd, op->destination, true, err);

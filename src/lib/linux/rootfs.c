@@ -11,14 +11,18 @@
 #include "rootfs.h"
 
 int
-ocirt_rootfs_prepare (const char *rootfs, int *rootfd, struct ocirt_err **err)
+ocirt_rootfs_prepare (const char *rootfs, bool in_userns, int *rootfd, struct ocirt_err **err)
 {
   /* Slave, not private: the host's new mounts still show up below (as runc), but nothing the
    * container mounts goes back. No mount is shared any more, which pivot_root requires. */
   if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return ocirt_err_make (err, errno, "make the mount namespace a recursive slave");
   if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return ocirt_err_make (err, errno, "bind-mount the rootfs `%s` onto itself", rootfs);
+    return ocirt_err_make (err, errno, "bind-mount the rootfs `%s` onto itself%s", rootfs,
+                           errno == EACCES && in_userns
+                               ? " (in a user namespace the container's root, a mapped host uid, must be able to "
+                                 "reach it through every parent directory)"
+                               : "");
   *rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (*rootfd < 0)
     return ocirt_err_make (err, errno, "open the rootfs `%s`", rootfs);

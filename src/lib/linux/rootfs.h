@@ -26,7 +26,7 @@ struct ocirt_mount_ctx
 
 /* Makes every mount a recursive slave (nothing propagates back to the host), bind-mounts the
  * rootfs onto itself (pivot_root needs a mount point) and returns an O_PATH fd of it. */
-int ocirt_rootfs_prepare (const char *rootfs, int *rootfd, struct ocirt_err **err);
+int ocirt_rootfs_prepare (const char *rootfs, bool in_userns, int *rootfd, struct ocirt_err **err);
 int ocirt_mount_apply (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc, struct ocirt_err **err);
 /* Default devices (unless dev_bind), linux.devices, /dev symlinks and /dev/ptmx. */
 int ocirt_devices_setup (int rootfd, const struct ocirt_spec *spec, bool default_devices, bool in_userns,

@@ -183,7 +183,7 @@ setup_rootfs (struct init_state *s, struct ocirt_err **err)
         return ocirt_err_make (err, errno, "chroot into `%s`", a->rootfs);
       return 0;
     }
-  if (ocirt_rootfs_prepare (a->rootfs, &s->rootfd, err) < 0)
+  if (ocirt_rootfs_prepare (a->rootfs, in_userns, &s->rootfd, err) < 0)
     return -1;
   s->rootfd = fd_above (s->rootfd, 3 + a->n_preserved, err);
   if (s->rootfd < 0)
@@ -241,8 +241,8 @@ env_get (char *const *env, const char *name)
 
 /* execvp's search, with runc's (Go's exec.LookPath) wording, done before READY so that a missing
  * binary fails `create` cleanly. Without PATH in process.env the usual default is searched. */
-static int
-find_executable (const char *name, char *const *env, char **out, struct ocirt_err **err)
+int
+ocirt_find_executable (const char *name, char *const *env, char **out, struct ocirt_err **err)
 {
   const char *path = env_get (env, "PATH");
   int errnum = 0;
@@ -351,7 +351,7 @@ init_setup (struct init_state *s, struct ocirt_err **err)
     {
       if (setup_cwd (spec->process->cwd, err) < 0)
         return -1;
-      if (find_executable (spec->process->args[0], a->env, &s->exec_path, err) < 0)
+      if (ocirt_find_executable (spec->process->args[0], a->env, &s->exec_path, err) < 0)
         return -1;
     }
   if (!a->no_new_keyring && join_keyring (a->id, err) < 0)
@@ -400,8 +400,8 @@ open_fifo (const struct init_state *s)
 }
 
 /* Only the stdio and the preserved fds reach the process. */
-static void
-prepare_fds (int n_preserved)
+void
+ocirt_prepare_fds (int n_preserved)
 {
   close_range (3 + (unsigned) n_preserved, ~0U, CLOSE_RANGE_CLOEXEC);
   for (int fd = 3; fd < 3 + n_preserved; fd++)
@@ -433,7 +433,7 @@ wait_and_exec (struct init_state *s)
       close (fd);
     }
   log_debug ("init: start came");
-  prepare_fds (a->n_preserved);
+  ocirt_prepare_fds (a->n_preserved);
   if (ocirt_security_apply_process (a->sec, proc, &notify_fd, &err) < 0)
     {
       fifo_report_err (fd, err);
