@@ -19,6 +19,7 @@
 #ifndef OCIRT_TERMINAL_H
 #define OCIRT_TERMINAL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <termios.h>
@@ -76,7 +77,9 @@ void ocirt_host_tty_restore (struct ocirt_host_tty *t);
 /* Copies stdin to master and master to stdout, resizes master to t's size now and on every
  * SIGWINCH, until exit_fd (a pidfd of the process) is readable and the master is drained, or the
  * master hangs up (every slave closed). exit_fd -1: only the hangup ends it. t may be NULL (no
- * host terminal to follow). */
-int ocirt_tty_proxy (int master, int exit_fd, const struct ocirt_host_tty *t, struct ocirt_err **err);
+ * host terminal to follow). The signals in forward (may be NULL) that reach the runtime meanwhile
+ * are sent on to exit_fd's process, as a foreground runtime does. */
+int ocirt_tty_proxy (int master, int exit_fd, const struct ocirt_host_tty *t, const sigset_t *forward,
+                     struct ocirt_err **err);
 
 #endif

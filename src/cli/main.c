@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
+#include "ocirt/exec.h"
 #include "ocirt/log.h"
 #include "ocirt/ocirt.h"
 #include "version.h"
@@ -219,7 +220,12 @@ main (int argc, char **argv)
   log_debug ("command %s", cmd->name);
   ret = cmd->fn (&ctx, argc - i, argv + i, &err);
   if (ret < 0)
-    ret = report (err);
+    {
+      ret = report (err);
+      /* exec exits with its process' status, so its own failure is 255, as runc's */
+      if (cmd->fn == cmd_exec)
+        ret = OCIRT_EXEC_FAILURE;
+    }
   ocirt_log_close ();
   return ret;
 }

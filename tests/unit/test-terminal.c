@@ -142,7 +142,7 @@ test_pty_and_proxy (void)
       close (in[1]);
       dup2 (in[0], STDIN_FILENO);
       dup2 (outp[1], STDOUT_FILENO);
-      _exit (ocirt_tty_proxy (pty.master, pidfd, NULL, &e) < 0 ? 21 : 0);
+      _exit (ocirt_tty_proxy (pty.master, pidfd, NULL, NULL, &e) < 0 ? 21 : 0);
     }
   close (outp[1]);
   out = slurp_fd (outp[0]);

@@ -332,17 +332,22 @@ struct inbuf
 };
 
 int
-ocirt_tty_proxy (int master, int exit_fd, const struct ocirt_host_tty *t, struct ocirt_err **err)
+ocirt_tty_proxy (int master, int exit_fd, const struct ocirt_host_tty *t, const sigset_t *forward,
+                 struct ocirt_err **err)
 {
   cleanup_close int sfd = -1;
-  sigset_t winch, old;
+  sigset_t sigs, old;
   struct inbuf in = { .len = 0 };
   int in_fd = STDIN_FILENO, flags, ret = 0;
 
-  sigemptyset (&winch);
-  sigaddset (&winch, SIGWINCH);
-  sigprocmask (SIG_BLOCK, &winch, &old);
-  sfd = signalfd (-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (forward != NULL)
+    sigs = *forward;
+  else
+    sigemptyset (&sigs);
+  sigaddset (&sigs, SIGWINCH);
+  sigdelset (&sigs, SIGCHLD);
+  sigprocmask (SIG_BLOCK, &sigs, &old);
+  sfd = signalfd (-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
   flags = fcntl (master, F_GETFL);
   fcntl (master, F_SETFL, flags | O_NONBLOCK);
   follow_size (master, t);
@@ -375,8 +380,10 @@ ocirt_tty_proxy (int master, int exit_fd, const struct ocirt_host_tty *t, struct
         {
           struct signalfd_siginfo si;
           while (read (sfd, &si, sizeof si) == (ssize_t) sizeof si)
-            ;
-          follow_size (master, t);
+            if (si.ssi_signo == SIGWINCH)
+              follow_size (master, t);
+            else if (exit_fd >= 0)
+              syscall (SYS_pidfd_send_signal, exit_fd, (int) si.ssi_signo, NULL, 0);
         }
       if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
         {

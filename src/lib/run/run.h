@@ -3,6 +3,7 @@
 #ifndef OCIRT_RUN_RUN_H
 #define OCIRT_RUN_RUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -46,5 +47,25 @@ struct ocirt_fifo_error
   int32_t errnum;
   uint32_t len;
 };
+
+/* Shared with exec.c (src/lib/run/exec.c) */
+
+struct ocirt_state;
+
+/* container.c: a pidfd of the init if it is still the process recorded in st (start time), else
+ * -1 with errno ESRCH; the pid file, atomically; the foreground wait that forwards every signal
+ * in sigs to the process and returns its status as a shell reports it. */
+int ocirt_open_init (const struct ocirt_state *st);
+int ocirt_write_pid_file (const char *path, pid_t pid, struct ocirt_err **err);
+int ocirt_forward_and_wait (int pidfd, pid_t pid, const sigset_t *sigs, struct ocirt_err **err);
+/* init.c: execvp's PATH search in the process's env (runc's wording); only stdio and fds
+ * 3..3+n-1 survive execve. */
+int ocirt_find_executable (const char *name, char *const *env, char **out, struct ocirt_err **err);
+void ocirt_prepare_fds (int n_preserved);
+
+/* exec.c: create keeps config.json as it was in <root>/<id>/OCIRT_STATE_CONFIG, which exec reads
+ * (edits of the bundle after create must not reach the container). */
+#define OCIRT_STATE_CONFIG "config.json"
+int ocirt_keep_config (const char *root, const char *id, const char *bundle, struct ocirt_err **err);
 
 #endif
