@@ -117,12 +117,16 @@ mi() {
   add_mount "{\"destination\":\"/u\",\"type\":\"bind\",\"source\":\"$BATS_TEST_TMPDIR/p\",\"options\":[\"bind\",\"runbindable\"]}"
   add_mount "{\"destination\":\"/sl\",\"type\":\"bind\",\"source\":\"$HOSTMNT\",\"options\":[\"rbind\",\"rslave\"]}"
   add_mount '{"destination":"/ts","type":"tmpfs","source":"tmpfs","options":["shared"]}'
+  add_mount "{\"destination\":\"/plain\",\"type\":\"bind\",\"source\":\"$HOSTMNT\",\"options\":[\"rbind\"]}"
+  add_mount '{"destination":"/plain/sub","type":"tmpfs","source":"tmpfs"}'
   mountinfo
   [[ "$(mi /s)" == *" shared:"* ]]
   [[ "$(mi /pr)" != *"shared:"* && "$(mi /pr)" != *"master:"* ]]
   [[ "$(mi /u)" == *" unbindable "* ]]
   [[ "$(mi /sl)" == *" master:"* ]]
   [[ "$(mi /ts)" == *" shared:"* ]]
+  # a bind of a shared host mount is its slave, never its peer
+  [[ "$(mi /plain)" == *" master:"* && "$(mi /plain)" != *"shared:"* ]]
   # nothing the container mounted propagated back to the host's shared mount
   [ "$(grep -c "$HOSTMNT" /proc/self/mountinfo)" -eq 1 ]
   umount "$HOSTMNT"
@@ -261,4 +265,38 @@ mi() {
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   [ "${lines[0]}" = lo ]
   [ "${lines[1]}" = sh ]
+}
+
+@test "idmapped bind mounts: the mount's own mappings, the container's, and none at all" {
+  mkdir "$BATS_TEST_TMPDIR/owned"
+  touch "$BATS_TEST_TMPDIR/owned/f"
+  chown 0:0 "$BATS_TEST_TMPDIR/owned/f"
+  add_mount "{\"destination\":\"/im\",\"type\":\"bind\",\"source\":\"$BATS_TEST_TMPDIR/owned\",\"options\":[\"bind\",\"idmap\"],
+              \"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],\"gidMappings\":[{\"containerID\":0,\"hostID\":2000,\"size\":1}]}"
+  set_args stat -c "%u:%g" /im/f
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$output" = 1000:2000 ]
+  [ "$(stat -c %u:%g "$BATS_TEST_TMPDIR/owned/f")" = 0:0 ] # the files themselves are untouched
+
+  # without mappings of its own, the container's user namespace's: host root's file is the
+  # container root's
+  update_config '.mounts[-1] |= (del(.uidMappings) | del(.gidMappings))'
+  update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+  userns_reachable "$BUNDLE"
+  userns_reachable "$BATS_TEST_TMPDIR/owned"
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$output" = 0:0 ] # host uid 0 -> 100000 through the mount, which the container sees as its 0
+  update_config '.mounts[-1].options = ["bind"]'
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$output" = 65534:65534 ] # without idmap: host root is nobody in the container
+  update_config '.mounts[-1].options = ["bind", "idmap"]'
+
+  # neither: an error (the spec's MUST)
+  update_config '.linux.namespaces -= [{"type":"user"}] | del(.linux.uidMappings) | del(.linux.gidMappings)'
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"idmap needs uidMappings and gidMappings"* ]]
+  no_leftovers "$ID"
 }

@@ -215,6 +215,29 @@ test_plan (void)
         "tmpcopyup fails clearly");
     ocirt_err_freep (&err);
   }
+  {
+    char *im[] = { (char *) "rbind", (char *) "ridmap" };
+    struct ocirt_id_mapping map = { 0, 1000, 10 };
+    struct ocirt_mount ok1[] = { mnt ("/i", "bind", "/s", im, 2) };
+    spec.mounts = ok1;
+    spec.n_mounts = 1;
+    ok (ocirt_mount_plan_build (&spec, "/b", &plan, &err) < 0 && strstr (err->msg, "idmap needs"),
+        "idmap without any mappings: an error");
+    ocirt_err_freep (&err);
+    spec.has_linux = true;
+    spec.linux_.uid_mappings = spec.linux_.gid_mappings = &map;
+    spec.linux_.n_uid_mappings = spec.linux_.n_gid_mappings = 1;
+    ok (ocirt_mount_plan_build (&spec, "/b", &plan, &err) == 0, "ridmap with the container's mappings");
+    ok (plan.ops[0].idmapped && plan.ops[0].idmap_recursive && plan.ops[0].uid_map == &map, "recursive, borrowed");
+    is_int (plan.ops[0].userns_fd, -1, "no fd yet");
+    ocirt_mount_plan_free (&plan);
+    ok1[0].uid_mappings = &map;
+    ok1[0].n_uid_mappings = 1;
+    ok (ocirt_mount_plan_build (&spec, "/b", &plan, &err) < 0 && strstr (err->msg, "go together"),
+        "uidMappings without gidMappings refused");
+    ocirt_err_freep (&err);
+    spec.has_linux = false;
+  }
   is_int (ocirt_propagation_parse ("rslave"), MS_SLAVE | MS_REC, "rslave");
   is_int (ocirt_propagation_parse ("private"), MS_PRIVATE, "private");
   is_int (ocirt_propagation_parse ("bogus"), -1, "unknown propagation");

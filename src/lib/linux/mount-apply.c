@@ -42,6 +42,22 @@ set_flags (int tree, const struct ocirt_mount_op *op, struct ocirt_err **err)
   return 0;
 }
 
+/* An idmapped mount: the detached tree's ids go through the user namespace the runtime made. */
+static int
+set_idmap (int tree, const struct ocirt_mount_op *op, struct ocirt_err **err)
+{
+  struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP };
+
+  if (!op->idmapped)
+    return 0;
+  a.userns_fd = (uint64_t) op->userns_fd;
+  if (mount_setattr (tree, "", AT_EMPTY_PATH | (op->idmap_recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
+    return ocirt_err_make (err, errno, "mount `%s`: idmap the mount (does its filesystem support idmapped "
+                                       "mounts?)",
+                           op->destination);
+  return 0;
+}
+
 static int
 set_propagation (int tree, const struct ocirt_mount_op *op, struct ocirt_err **err)
 {
@@ -79,23 +95,55 @@ bind_source (const char *source, bool recursive, const struct ocirt_mount_op *op
   return tree;
 }
 
+/* Attaches a detached tree (made here or by the runtime) onto the target, made inside the rootfs. */
 static int
-mount_bind (const struct ocirt_mount_op *op, const char *source, bool recursive, const struct ocirt_mount_ctx *mc,
-            struct ocirt_err **err)
+attach_tree (int tree, bool is_dir, const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc,
+             struct ocirt_err **err)
 {
-  cleanup_close int tree = -1;
-  cleanup_close int target = -1;
-  bool is_dir;
+  cleanup_close int target = ocirt_in_root_mount_target (mc->rootfd, op->destination, is_dir, err);
 
-  tree = bind_source (source, recursive, op, &is_dir, err);
-  if (tree < 0 || set_flags (tree, op, err) < 0)
-    return -1;
-  target = ocirt_in_root_mount_target (mc->rootfd, op->destination, is_dir, err);
   if (target < 0)
     return ocirt_err_wrap (err, "mount `%s`", op->destination);
   if (attach (tree, target, op, err) < 0)
     return -1;
   return set_propagation (tree, op, err);
+}
+
+static int
+mount_bind (const struct ocirt_mount_op *op, const char *source, bool recursive, const struct ocirt_mount_ctx *mc,
+            struct ocirt_err **err)
+{
+  cleanup_close int tree = -1;
+  bool is_dir;
+
+  tree = bind_source (source, recursive, op, &is_dir, err);
+  if (tree < 0 || set_flags (tree, op, err) < 0 || set_idmap (tree, op, err) < 0)
+    return -1;
+  return attach_tree (tree, is_dir, op, mc, err);
+}
+
+int
+ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, struct ocirt_err **err)
+{
+  for (size_t i = 0; i < plan->n; i++)
+    {
+      struct ocirt_mount_op *op = &plan->ops[i];
+      int tree;
+
+      if (op->kind != OCIRT_MOUNT_BIND)
+        continue;
+      tree = bind_source (op->source, op->f.recursive, op, &op->source_is_dir, err);
+      if (tree < 0)
+        return -1;
+      op->tree_fd = tree;
+      /* a clone of a shared host mount would be a peer of it: what the container mounts below
+       * would show up on the host. A slave, as the rest of the container's tree. */
+      if (setattr (tree, AT_RECURSIVE, 0, 0, MS_SLAVE) < 0)
+        return ocirt_err_make (err, errno, "mount `%s`: make the bind a slave", op->destination);
+      if (set_flags (tree, op, err) < 0 || set_idmap (tree, op, err) < 0)
+        return -1;
+    }
+  return 0;
 }
 
 /* The kernel's own words about a failed fsconfig (read from the fs context), or NULL. */
@@ -207,7 +255,7 @@ mount_fs (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc, str
                                op->type, strcmp (op->type, "sysfs") == 0 ? "network" : "ipc", fallback);
       return 0;
     }
-  if (mfd < 0)
+  if (mfd < 0 || set_idmap (mfd, op, err) < 0)
     return -1;
   target = ocirt_in_root_mount_target (mc->rootfd, op->destination, true, err);
   if (target < 0)
@@ -252,86 +300,75 @@ mount_legacy (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc,
   return 0;
 }
 
+/* One hierarchy under the cgroup tmpfs: its directory, the co-mount symlinks, the bind. */
 static int
-mkdir_at (int dirfd, const char *name, struct ocirt_err **err)
+cgroup_hierarchy (int tmpfs, const struct ocirt_cgroup_bind *b, const struct ocirt_mount_op *op,
+                  struct ocirt_err **err)
 {
-  if (mkdirat (dirfd, name, 0755) < 0 && errno != EEXIST)
-    return ocirt_err_make (err, errno, "mkdir `%s`", name);
-  return 0;
+  cleanup_close int tree = -1;
+  cleanup_close int dir = -1;
+  bool is_dir;
+
+  if (mkdirat (tmpfs, b->name, 0755) < 0 && errno != EEXIST)
+    return ocirt_err_make (err, errno, "mount `%s`: mkdir `%s`", op->destination, b->name);
+  for (char **l = b->links; *l != NULL; l++)
+    if (symlinkat (b->name, tmpfs, *l) < 0 && errno != EEXIST)
+      return ocirt_err_make (err, errno, "mount `%s`: symlink `%s`", op->destination, *l);
+  tree = bind_source (b->source, false, op, &is_dir, err);
+  if (tree < 0 || set_flags (tree, op, err) < 0)
+    return -1;
+  dir = openat (tmpfs, b->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir < 0)
+    return ocirt_err_make (err, errno, "mount `%s`: open `%s`", op->destination, b->name);
+  return attach (tree, dir, op, err);
+}
+
+/* v1 or hybrid host: a tmpfs at the destination holding every hierarchy; read-only once full. */
+static int
+cgroup_tmpfs (const struct ocirt_cgroup_bind *binds, size_t n, const struct ocirt_mount_op *op,
+              const struct ocirt_mount_ctx *mc, struct ocirt_err **err)
+{
+  struct ocirt_mount_op tmp = *op;
+  cleanup_close int tmpfs = -1;
+  cleanup_close int target = -1;
+
+  memset (&tmp.f, 0, sizeof tmp.f);
+  tmp.f.attr_set = op->f.attr_set & ~(uint64_t) MOUNT_ATTR_RDONLY;
+  tmp.f.data = (char *) "mode=755";
+  tmp.type = (char *) "tmpfs";
+  tmp.source = (char *) "tmpfs";
+  tmpfs = new_fs (&tmp, mc, false, err);
+  if (tmpfs < 0)
+    return -1;
+  target = ocirt_in_root_mount_target (mc->rootfd, op->destination, true, err);
+  if (target < 0 || attach (tmpfs, target, op, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    if (cgroup_hierarchy (tmpfs, &binds[i], op, err) < 0)
+      return -1;
+  if ((op->f.attr_set & MOUNT_ATTR_RDONLY) && setattr (tmpfs, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+    return ocirt_err_make (err, errno, "mount `%s`: make read-only", op->destination);
+  return set_propagation (tmpfs, op, err);
 }
 
 /* type cgroup/cgroup2: the container's own cgroup directories, bound from the host's hierarchies
- * (so no hierarchy needs mounting from inside a user namespace). On a v1 or hybrid host: a tmpfs
- * at the destination holding one bind per hierarchy plus runc's symlinks for co-mounted
- * controllers; on a v2-only host the one bind goes straight to the destination. Flags (ro...) go
- * to every bind, and to the tmpfs at the end. */
+ * (so no hierarchy needs mounting from inside a user namespace), as runc shows them: on a v1 or
+ * hybrid host a tmpfs with one directory per hierarchy plus symlinks for co-mounted controllers;
+ * on a v2-only host the one bind goes straight to the destination. The entry's flags (ro, nosuid,
+ * ...) go to every bind. */
 static int
 mount_cgroup (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc, struct ocirt_err **err)
 {
   struct ocirt_cgroup_bind *binds = NULL;
   size_t n = 0;
-  cleanup_close int tmpfs = -1;
-  cleanup_close int target = -1;
-  int ret = -1;
+  int ret;
 
   if (ocirt_cgroup_binds_plan (mc->proc_cgroup, mc->mountinfo, &binds, &n, err) < 0)
     return ocirt_err_wrap (err, "mount `%s`", op->destination);
   if (n == 1 && binds[0].name[0] == '\0')
-    {
-      ret = mount_bind (op, binds[0].source, false, mc, err);
-      ocirt_cgroup_binds_free (binds, n);
-      return ret;
-    }
-
-  {
-    struct ocirt_mount_op tmp = *op;
-    struct ocirt_mount_flags f = { 0 };
-
-    f.attr_set = op->f.attr_set & ~(uint64_t) MOUNT_ATTR_RDONLY; /* read-only only once filled */
-    f.data = (char *) "mode=755";
-    tmp.type = (char *) "tmpfs";
-    tmp.source = (char *) "tmpfs";
-    tmp.f = f;
-    tmpfs = new_fs (&tmp, mc, false, err);
-  }
-  if (tmpfs < 0)
-    goto out;
-  target = ocirt_in_root_mount_target (mc->rootfd, op->destination, true, err);
-  if (target < 0 || attach (tmpfs, target, op, err) < 0)
-    goto out;
-  for (size_t i = 0; i < n; i++)
-    {
-      cleanup_close int tree = -1;
-      cleanup_close int dir = -1;
-      bool is_dir;
-
-      if (mkdir_at (tmpfs, binds[i].name, err) < 0)
-        goto out;
-      for (char **l = binds[i].links; *l != NULL; l++)
-        if (symlinkat (binds[i].name, tmpfs, *l) < 0 && errno != EEXIST)
-          {
-            ocirt_err_make (err, errno, "mount `%s`: symlink `%s`", op->destination, *l);
-            goto out;
-          }
-      tree = bind_source (binds[i].source, false, op, &is_dir, err);
-      if (tree < 0 || set_flags (tree, op, err) < 0)
-        goto out;
-      dir = openat (tmpfs, binds[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (dir < 0)
-        {
-          ocirt_err_make (err, errno, "mount `%s`: open `%s`", op->destination, binds[i].name);
-          goto out;
-        }
-      if (attach (tree, dir, op, err) < 0)
-        goto out;
-    }
-  if ((op->f.attr_set & MOUNT_ATTR_RDONLY) && setattr (tmpfs, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
-    {
-      ocirt_err_make (err, errno, "mount `%s`: make read-only", op->destination);
-      goto out;
-    }
-  ret = set_propagation (tmpfs, op, err);
-out:
+    ret = mount_bind (op, binds[0].source, false, mc, err);
+  else
+    ret = cgroup_tmpfs (binds, n, op, mc, err);
   ocirt_cgroup_binds_free (binds, n);
   return ret;
 }
@@ -342,6 +379,12 @@ ocirt_mount_apply (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx
   switch (op->kind)
     {
     case OCIRT_MOUNT_BIND:
+      if (op->tree_fd >= 0)
+        {
+          int r = attach_tree (op->tree_fd, op->source_is_dir, op, mc, err);
+          close (op->tree_fd); /* this process' copy; the runtime closes its own */
+          return r;
+        }
       return mount_bind (op, op->source, op->f.recursive, mc, err);
     case OCIRT_MOUNT_FS:
       return mount_fs (op, mc, err);

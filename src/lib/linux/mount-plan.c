@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "mount-plan.h"
 #include "ocirt/cleanup.h"
@@ -361,9 +362,44 @@ is_cgroup_type (const char *type)
   return type != NULL && (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0);
 }
 
+/* idmap, ridmap, uidMappings/gidMappings (config.md): the mount's own mappings, else the
+ * container's user namespace's (the spec's MAY), else an error (its MUST). */
 static int
-plan_one (const struct ocirt_mount *m, const char *bundle, struct ocirt_mount_op *op, struct ocirt_err **err)
+plan_idmap (const struct ocirt_spec *spec, const struct ocirt_mount *m, struct ocirt_mount_op *op,
+            struct ocirt_err **err)
 {
+  if (!op->f.idmap && !op->f.ridmap && m->n_uid_mappings == 0 && m->n_gid_mappings == 0)
+    return 0;
+  op->idmapped = true;
+  op->idmap_recursive = op->f.ridmap;
+  if ((m->n_uid_mappings > 0) != (m->n_gid_mappings > 0))
+    return ocirt_err_make (err, 0, "mount `%s`: uidMappings and gidMappings go together", op->destination);
+  if (m->n_uid_mappings > 0)
+    {
+      op->uid_map = m->uid_mappings;
+      op->n_uid_map = m->n_uid_mappings;
+      op->gid_map = m->gid_mappings;
+      op->n_gid_map = m->n_gid_mappings;
+      return 0;
+    }
+  if (spec->has_linux && spec->linux_.n_uid_mappings > 0 && spec->linux_.n_gid_mappings > 0)
+    {
+      op->uid_map = spec->linux_.uid_mappings;
+      op->n_uid_map = spec->linux_.n_uid_mappings;
+      op->gid_map = spec->linux_.gid_mappings;
+      op->n_gid_map = spec->linux_.n_gid_mappings;
+      return 0;
+    }
+  return ocirt_err_make (err, 0, "mount `%s`: idmap needs uidMappings and gidMappings on the mount, or a user "
+                                 "namespace with mappings",
+                         op->destination);
+}
+
+static int
+plan_one (const struct ocirt_spec *spec, const struct ocirt_mount *m, const char *bundle, struct ocirt_mount_op *op,
+          struct ocirt_err **err)
+{
+  op->userns_fd = op->tree_fd = -1;
   if (m->destination == NULL || m->destination[0] == '\0')
     return ocirt_err_make (err, 0, "mounts: entry at line %u has no destination", m->line);
   op->destination = ocirt_path_clean (m->destination);
@@ -374,9 +410,8 @@ plan_one (const struct ocirt_mount *m, const char *bundle, struct ocirt_mount_op
   if (m->type != NULL && strcmp (m->type, "bind") == 0)
     op->f.bind = true; /* runc takes type "bind" as a bind mount */
 
-  if (op->f.idmap || op->f.ridmap || m->n_uid_mappings > 0 || m->n_gid_mappings > 0)
-    return ocirt_err_make (err, 0, "mount `%s`: idmapped mounts (idmap, ridmap, uidMappings) are not supported yet",
-                           op->destination);
+  if (plan_idmap (spec, m, op, err) < 0)
+    return -1;
   if (op->f.tmpcopyup && (op->f.bind || m->type == NULL || strcmp (m->type, "tmpfs") != 0))
     return ocirt_err_make (err, 0, "mount `%s`: option tmpcopyup needs type tmpfs", op->destination);
   if (op->f.tmpcopyup)
@@ -423,7 +458,7 @@ ocirt_mount_plan_build (const struct ocirt_spec *spec, const char *bundle, struc
       struct ocirt_mount_op *op = &plan->ops[i];
 
       plan->n = i + 1;
-      if (plan_one (&spec->mounts[i], bundle, op, err) < 0)
+      if (plan_one (spec, &spec->mounts[i], bundle, op, err) < 0)
         {
           ocirt_mount_plan_free (plan);
           return -1;
@@ -442,6 +477,10 @@ ocirt_mount_plan_free (struct ocirt_mount_plan *plan)
 {
   for (size_t i = 0; i < plan->n; i++)
     {
+      if (plan->ops[i].userns_fd >= 0)
+        close (plan->ops[i].userns_fd);
+      if (plan->ops[i].tree_fd >= 0)
+        close (plan->ops[i].tree_fd);
       free (plan->ops[i].destination);
       free (plan->ops[i].source);
       free (plan->ops[i].type);

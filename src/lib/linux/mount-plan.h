@@ -46,6 +46,17 @@ struct ocirt_mount_op
   char *type;        /* "proc", "tmpfs", ... ("bind" or "none" for binds, may be NULL) */
   struct ocirt_mount_flags f;
   unsigned line;     /* of the entry in config.json, for messages */
+  /* idmap / ridmap / uidMappings: the mount's own mappings, or the container's user namespace ones
+   * (borrowed pointers). The runtime turns them into userns_fd before clone (-1 until then). */
+  bool idmapped;
+  bool idmap_recursive;
+  const struct ocirt_id_mapping *uid_map, *gid_map;
+  size_t n_uid_map, n_gid_map;
+  int userns_fd;
+  /* binds: the detached tree the runtime cloned from the source before clone (flags and idmap
+   * set), so that the container's root needs no access to the source; -1 until then */
+  int tree_fd;
+  bool source_is_dir;
 };
 
 struct ocirt_mount_plan

@@ -24,6 +24,7 @@
 
 #include "../linux/mount-plan.h"
 #include "../linux/ns.h"
+#include "../linux/rootfs.h"
 #include "ocirt/cgroup.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/container.h"
@@ -230,6 +231,32 @@ listen_fds (void)
   return (*end == '\0' && n > 0 && n < 1 << 20) ? (int) n : 0;
 }
 
+/* fds 3..3+n-1 go to the process: a hole in that range (an fd the caller did not pass) must not
+ * be filled by one of ours (a namespace fd, the state lock) that would then leak into the
+ * container. Holes get /dev/null. */
+static int
+reserve_preserved (int n, struct ocirt_err **err)
+{
+  for (int fd = 3; fd < 3 + n; fd++)
+    {
+      int nul;
+
+      if (fcntl (fd, F_GETFD) >= 0 || errno != EBADF)
+        continue;
+      nul = open ("/dev/null", O_RDWR);
+      if (nul < 0)
+        return ocirt_err_make (err, errno, "open /dev/null");
+      if (nul != fd)
+        {
+          int r = dup2 (nul, fd);
+          close (nul);
+          if (r < 0)
+            return ocirt_err_make (err, errno, "dup2 /dev/null to preserved fd %d", fd);
+        }
+    }
+  return 0;
+}
+
 static void
 build_env (struct job *j)
 {
@@ -250,6 +277,26 @@ build_env (struct job *j)
   j->n_preserved = nl + j->o->preserve_fds;
 }
 
+/* The user namespaces of idmapped mounts: made here, by the runtime, which may write any mapping;
+ * the init inherits the fds. */
+static int
+open_idmaps (struct job *j, struct ocirt_err **err)
+{
+  bool rootless = ocirt_rootless_resolve (j->ctx->rootless);
+
+  for (size_t i = 0; i < j->mounts.n; i++)
+    {
+      struct ocirt_mount_op *op = &j->mounts.ops[i];
+
+      if (!op->idmapped)
+        continue;
+      op->userns_fd = ocirt_userns_open (op->uid_map, op->n_uid_map, op->gid_map, op->n_gid_map, rootless, err);
+      if (op->userns_fd < 0)
+        return ocirt_err_wrap (err, "mount `%s`", op->destination);
+    }
+  return 0;
+}
+
 /* Everything that can be checked before anything exists. */
 static int
 job_load (struct job *j, struct ocirt_err **err)
@@ -261,6 +308,8 @@ job_load (struct job *j, struct ocirt_err **err)
   cleanup_free char *root = NULL;
 
   if (ocirt_id_validate (o->id, err) < 0)
+    return -1;
+  if (reserve_preserved (listen_fds () + o->preserve_fds, err) < 0)
     return -1;
   j->bundle = resolve_dir (o->bundle != NULL ? o->bundle : ".", "bundle", err);
   if (j->bundle == NULL)
@@ -300,6 +349,8 @@ job_load (struct job *j, struct ocirt_err **err)
       && ocirt_propagation_parse (l->rootfs_propagation) < 0)
     return ocirt_err_make (err, 0, "linux.rootfsPropagation: unknown value `%s`", l->rootfs_propagation);
   if (ocirt_ns_open (&j->ns, err) < 0)
+    return -1;
+  if (open_idmaps (j, err) < 0 || ocirt_mount_prepare_binds (&j->mounts, err) < 0)
     return -1;
 
   if (j->spec->process != NULL)

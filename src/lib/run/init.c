@@ -360,6 +360,8 @@ init_setup (struct init_state *s, struct ocirt_err **err)
 }
 
 /* After READY, errors go into exec.fifo, where `start` reads them. */
+static void fifo_report (int fd, int errnum, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+
 static void
 fifo_report (int fd, int errnum, const char *fmt, ...)
 {
