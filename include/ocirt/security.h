@@ -111,4 +111,10 @@ bool ocirt_exe_is_sealed (void);
  * profile over x86_64+x86+x32; a cached program loads in microseconds. */
 void ocirt_seccomp_set_cache_dir (const char *dir);
 
+/* process.cwd after pivot_root (CVE-2024-21626): resolved inside the root without magic links
+ * (so "/proc/self/fd/N" cannot name a runtime fd's directory), created when missing (0755),
+ * entered with fchdir, and checked with getcwd. A file gives "process.cwd `X`: chdir: Not a
+ * directory", as a plain chdir would. */
+int ocirt_security_chdir (const char *cwd, struct ocirt_err **err);
+
 #endif

@@ -4,11 +4,9 @@
  * send the mount elsewhere. Paths that do not exist are ignored, as runc does. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -16,18 +14,17 @@
 #include "ocirt/err.h"
 #include "ocirt/log.h"
 #include "security-internal.h"
+#include "src/lib/linux/safe-path.h"
 
 /* O_PATH fd of path inside "/" (the container's root after pivot_root), -1 with errno set. */
 static int
 open_in_root (const char *path, int flags)
 {
-  struct open_how how = { .flags = (uint64_t) (flags | O_PATH | O_CLOEXEC),
-                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   cleanup_close int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
   if (root < 0)
     return -1;
-  return (int) syscall (SYS_openat2, root, path, &how, sizeof how);
+  return ocirt_in_root_open (root, path, flags | O_PATH, 0);
 }
 
 static int
