@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -366,6 +368,101 @@ test_hugetlb_v2 (void)
     }
 }
 
+/* The pure cgroup v2 code paths, on this host's cgroup2 mount: a cgroup object that knows only the
+ * cgroup2 hierarchy (as on a v2 host). clone3(CLONE_INTO_CGROUP) through ocirt_cgroup_clone_fd,
+ * cgroup.freeze, cgroup.events, pids from cgroup.procs, kill by signal (freeze, signal, thaw) and
+ * by cgroup.kill, destroy. */
+static pid_t
+clone_into (int cgfd)
+{
+  struct clone_args args = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t) cgfd };
+
+  return (pid_t) syscall (SYS_clone3, &args, sizeof args);
+}
+
+static void
+test_v2_driver (void)
+{
+  enum ocirt_cg_layout layout;
+  struct ocirt_cg_hier *hs, *src = NULL;
+  size_t n;
+  cleanup_err struct ocirt_err *err = NULL;
+  cleanup_cgroup struct ocirt_cgroup *cg = NULL;
+  cleanup_free pid_t *pids = NULL;
+  cleanup_free char *pdir = NULL;
+  struct ocirt_cg_hier *h;
+  size_t np = 0;
+  bool frozen;
+  pid_t a, b;
+  int status, fd;
+
+  if (ocirt_cg_probe (&layout, &hs, &n, &err) < 0)
+    return;
+  for (size_t i = 0; i < n; i++)
+    if (hs[i].v2)
+      src = &hs[i];
+  if (src == NULL)
+    {
+      ok (1, "# SKIP no cgroup2 hierarchy");
+      return;
+    }
+  cg = xzalloc (sizeof *cg);
+  cg->layout = OCIRT_CG_V2;
+  cg->clone_fd = -1;
+  cg->n = 1;
+  cg->h = xzalloc (sizeof *cg->h);
+  h = &cg->h[0];
+  h->name = xstrdup (src->name);
+  h->mount = xstrdup (src->mount);
+  h->v2 = true;
+  h->ctrls = src->ctrls;
+  h->path = xfmt ("%s-v2/c", parent);
+  h->dir = xfmt ("%s%s", h->mount, h->path);
+  cg->encoded = xstrdup (h->path);
+  pdir = xfmt ("%s%s-v2", h->mount, parent);
+  ok (mkdir (pdir, 0755) == 0 && mkdir (h->dir, 0755) == 0, "v2 cgroup made");
+
+  fd = ocirt_cgroup_clone_fd (cg);
+  ok (fd >= 0, "clone fd for CLONE_INTO_CGROUP");
+  a = clone_into (fd);
+  if (a == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  ok (a > 0, "clone3 into the cgroup");
+  b = fork ();
+  if (b == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  ok (ocirt_cgroup_add_pid (cg, b, &err) == 0, "add_pid writes cgroup2's cgroup.procs");
+  ok (ocirt_cgroup_pids (cg, &pids, &np, &err) == 0 && np == 2, "two processes listed");
+  ok (ocirt_cgroup_freeze (cg, true, &err) == 0, "cgroup.freeze 1");
+  {
+    cleanup_free char *ev = ocirt_cg_read_file (h->dir, "cgroup.events", &err);
+    ok (ev && strstr (ev, "frozen 1"), "cgroup.events says frozen");
+  }
+  ok (ocirt_cgroup_is_frozen (cg, &frozen, &err) == 0 && frozen, "is frozen");
+  ok (ocirt_cgroup_kill_all (cg, SIGTERM, &err) == 0, "SIGTERM to all while frozen");
+  ok (ocirt_cgroup_freeze (cg, false, &err) == 0, "thaw: the signals land");
+  ok (waitpid (a, &status, 0) == a && WIFSIGNALED (status) && WTERMSIG (status) == SIGTERM, "first died of SIGTERM");
+  ok (waitpid (b, &status, 0) == b && WIFSIGNALED (status) && WTERMSIG (status) == SIGTERM,
+      "second died of SIGTERM");
+  a = clone_into (fd);
+  if (a == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  ok (ocirt_cgroup_kill_all (cg, SIGKILL, &err) == 0, "SIGKILL through cgroup.kill");
+  ok (waitpid (a, &status, 0) == a && WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL, "died of SIGKILL");
+  ok (ocirt_cgroup_destroy (cg, &err) == 0, "destroy");
+  ok (access (h->dir, F_OK) < 0, "removed");
+  ok (rmdir (pdir) == 0, "parent removed");
+}
+
 int
 main (void)
 {
@@ -379,6 +476,7 @@ main (void)
   test_not_empty ();
   test_missing_controller ();
   test_bpf_devices ();
+  test_v2_driver ();
   remove_parent ();
   test_hugetlb_v2 ();
   return done_testing ();
