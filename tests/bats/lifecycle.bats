@@ -388,3 +388,14 @@ teardown() {
   [ "$ours" = "$theirs" ]
   [ "$ours" = "run=3 create=0 created start=0 running start-again=1 kill=0 stopped kill-stopped=1 start-stopped=1 delete=0 state-gone=1" ]
 }
+
+@test "clone3 filtered out (ENOSYS, as some seccomp profiles do): the clone() fallback" {
+  helper=$(dirname "$OCIRT")/tests/helpers/no-syscall
+  [ -x "$helper" ] || skip "tests/helpers/no-syscall is not built"
+  set_args sh -c 'echo "pid=$$"; exit 4'
+  run "$helper" clone3 "$OCIRT" --debug --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"falling back to clone"* ]]
+  [[ "$output" == *"pid=1"* ]]
+  no_leftovers "$ID"
+}

@@ -300,3 +300,26 @@ mi() {
   [[ "$output" == *"idmap needs uidMappings and gidMappings"* ]]
   no_leftovers "$ID"
 }
+
+@test "tmpcopyup: the tmpfs starts with what the directory held" {
+  mkdir -p "$BUNDLE/rootfs/data/sub"
+  echo one > "$BUNDLE/rootfs/data/f"
+  echo two > "$BUNDLE/rootfs/data/sub/g"
+  chmod 640 "$BUNDLE/rootfs/data/f"
+  chown 7:8 "$BUNDLE/rootfs/data/sub/g"
+  ln -s f "$BUNDLE/rootfs/data/link"
+  chmod 750 "$BUNDLE/rootfs/data"
+  add_mount '{"destination":"/data","type":"tmpfs","source":"tmpfs","options":["tmpcopyup","size=1m"]}'
+  set_args sh -c 'grep " /data " /proc/self/mountinfo | grep -c tmpfs; cat /data/f /data/sub/g; stat -c "%a %u:%g" /data /data/f /data/sub/g; readlink /data/link; echo new > /data/new; cat /data/new'
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = one ]
+  [ "${lines[2]}" = two ]
+  [ "${lines[3]}" = "750 0:0" ]
+  [ "${lines[4]}" = "640 0:0" ]
+  [ "${lines[5]}" = "644 7:8" ]
+  [ "${lines[6]}" = f ]
+  [ "${lines[7]}" = new ]
+  [ ! -e "$BUNDLE/rootfs/data/new" ] # written to the tmpfs, not the rootfs
+}

@@ -208,11 +208,11 @@ test_plan (void)
   }
   {
     char *cu[] = { (char *) "tmpcopyup" };
-    struct ocirt_mount bad[] = { mnt ("/x", "tmpfs", "tmpfs", cu, 1) };
+    struct ocirt_mount bad[] = { mnt ("/x", "proc", "proc", cu, 1) };
     spec.mounts = bad;
     spec.n_mounts = 1;
-    ok (ocirt_mount_plan_build (&spec, "/b", &plan, &err) < 0 && strstr (err->msg, "tmpcopyup"),
-        "tmpcopyup fails clearly");
+    ok (ocirt_mount_plan_build (&spec, "/b", &plan, &err) < 0 && strstr (err->msg, "tmpcopyup needs type tmpfs"),
+        "tmpcopyup on something else than a tmpfs fails clearly");
     ocirt_err_freep (&err);
   }
   {

@@ -257,6 +257,8 @@ mount_fs (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc, str
     }
   if (mfd < 0 || set_idmap (mfd, op, err) < 0)
     return -1;
+  if (op->f.tmpcopyup && ocirt_copyup (mc->rootfd, op->destination, mfd, err) < 0)
+    return ocirt_err_wrap (err, "mount `%s`", op->destination);
   target = ocirt_in_root_mount_target (mc->rootfd, op->destination, true, err);
   if (target < 0)
     return ocirt_err_wrap (err, "mount `%s`", op->destination);

@@ -414,8 +414,6 @@ plan_one (const struct ocirt_spec *spec, const struct ocirt_mount *m, const char
     return -1;
   if (op->f.tmpcopyup && (op->f.bind || m->type == NULL || strcmp (m->type, "tmpfs") != 0))
     return ocirt_err_make (err, 0, "mount `%s`: option tmpcopyup needs type tmpfs", op->destination);
-  if (op->f.tmpcopyup)
-    return ocirt_err_make (err, 0, "mount `%s`: option tmpcopyup is not supported yet", op->destination);
 
   if (op->f.remount || (!op->f.bind && (op->f.ms_flags & (MS_SILENT | MS_I_VERSION))))
     op->kind = OCIRT_MOUNT_LEGACY;

@@ -36,6 +36,8 @@ int ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, struct ocirt_err *
 /* Default devices (unless dev_bind), linux.devices, /dev symlinks and /dev/ptmx. */
 int ocirt_devices_setup (int rootfd, const struct ocirt_spec *spec, bool default_devices, bool in_userns,
                          struct ocirt_err **err);
+/* tmpcopyup: what dir (inside rootfd) holds goes into the detached tmpfs before it covers it. */
+int ocirt_copyup (int rootfd, const char *dir, int tmpfs, struct ocirt_err **err);
 /* pivot_root(".", ".") + umount2(".", MNT_DETACH); no_pivot: MS_MOVE onto / and chroot. */
 int ocirt_rootfs_pivot (int rootfd, bool no_pivot, struct ocirt_err **err);
 /* After pivot: rootfsPropagation on "/", root.readonly. */

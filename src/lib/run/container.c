@@ -558,8 +558,16 @@ create_container (const struct ocirt_ctx *ctx, const struct ocirt_create_opts *o
 {
   struct job j = { .ctx = ctx, .o = o, .detach = detach, .lock_fd = -1, .fifo_fd = -1, .sock = { -1, -1 },
                    .pidfd = -1 };
+  sigset_t stop, old;
   int ret;
 
+  /* ^C or a TERM halfway would leave a half-made container: they wait until it is made or undone */
+  sigemptyset (&stop);
+  sigaddset (&stop, SIGINT);
+  sigaddset (&stop, SIGTERM);
+  sigaddset (&stop, SIGHUP);
+  sigaddset (&stop, SIGQUIT);
+  sigprocmask (SIG_BLOCK, &stop, &old);
   j.undo = (struct undo){ .root = ctx->root, .id = o->id, .child_pidfd = -1, .init_pidfd = -1 };
   ret = job_load (&j, err);
   if (ret == 0)
@@ -581,6 +589,7 @@ create_container (const struct ocirt_ctx *ctx, const struct ocirt_create_opts *o
         *pid_out = j.pid;
     }
   job_free (&j);
+  sigprocmask (SIG_SETMASK, &old, NULL);
   return ret;
 }
 
