@@ -275,29 +275,6 @@ ocirt_find_executable (const char *name, char *const *env, char **out, struct oc
   return ocirt_err_make (err, 0, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
-static int
-setup_cwd (const char *cwd, struct ocirt_err **err)
-{
-  cleanup_free char *clean = ocirt_path_clean (cwd);
-
-  /* after pivot_root the container's / is the root: no path can leave it any more */
-  for (char *p = clean + 1;; p++)
-    {
-      char c = *p;
-      if (c != '/' && c != '\0')
-        continue;
-      *p = '\0';
-      if (mkdir (clean, 0755) < 0 && errno != EEXIST)
-        return ocirt_err_make (err, errno, "process.cwd `%s`: mkdir `%s`", cwd, clean);
-      *p = c;
-      if (c == '\0')
-        break;
-    }
-  if (chdir (clean) < 0)
-    return ocirt_err_make (err, errno, "process.cwd `%s`: chdir", cwd);
-  return 0;
-}
-
 /* A session keyring of our own, named after the container (as runc), searchable by its user. */
 static int
 join_keyring (const char *id, struct ocirt_err **err)
@@ -349,7 +326,9 @@ init_setup (struct init_state *s, struct ocirt_err **err)
   umask (umask_saved);
   if (spec->process != NULL)
     {
-      if (setup_cwd (spec->process->cwd, err) < 0)
+      /* resolved in the root without magic links, so /proc/self/fd/N (one of our host fds)
+       * cannot become the process' cwd (CVE-2024-21626) */
+      if (ocirt_security_chdir (spec->process->cwd, err) < 0)
         return -1;
       if (ocirt_find_executable (spec->process->args[0], a->env, &s->exec_path, err) < 0)
         return -1;
