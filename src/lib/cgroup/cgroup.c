@@ -418,11 +418,29 @@ avail_of (struct ocirt_cgroup *cg, struct ocirt_cg_avail *av)
 /* ---- creating directories ---- */
 
 static int
+made_dir (struct ocirt_cg_hier *h, const char *dir, struct ocirt_err **err)
+{
+  h->created = xrealloc (h->created, (h->n_created + 1) * sizeof *h->created);
+  h->created[h->n_created++] = xstrdup (dir);
+  if ((h->ctrls & CG_BIT (CG_CPUSET)) && !h->v2)
+    return ocirt_cg_v1_cpuset_init (dir, err);
+  return 0;
+}
+
+static int
 mkdir_p (struct ocirt_cg_hier *h, struct ocirt_err **err)
 {
-  cleanup_free char *cur = xstrdup (h->mount);
+  cleanup_free char *cur = NULL;
   const char *p = h->path;
 
+  /* Usually the parents exist: one mkdir. */
+  if (mkdir (h->dir, 0755) == 0)
+    return made_dir (h, h->dir, err);
+  if (errno == EEXIST)
+    return 0;
+  if (errno != ENOENT)
+    return ocirt_err_make (err, errno, "create cgroup `%s`", h->dir);
+  cur = xstrdup (h->mount);
   while (*p)
     {
       const char *e;
@@ -441,9 +459,7 @@ mkdir_p (struct ocirt_cg_hier *h, struct ocirt_err **err)
       p += len;
       if (mkdir (cur, 0755) == 0)
         {
-          h->created = xrealloc (h->created, (h->n_created + 1) * sizeof *h->created);
-          h->created[h->n_created++] = xstrdup (cur);
-          if ((h->ctrls & CG_BIT (CG_CPUSET)) && !h->v2 && ocirt_cg_v1_cpuset_init (cur, err) < 0)
+          if (made_dir (h, cur, err) < 0)
             return -1;
         }
       else if (errno != EEXIST)
@@ -1012,49 +1028,74 @@ remove_tree (const char *dir)
   return 0;
 }
 
+/* One hierarchy's directory: 1 when removed (or already gone), 0 while busy (processes still
+ * exiting), -1 on another error. Sub-cgroups the container made go too. */
+static int
+remove_one (struct ocirt_cg_hier *h, struct ocirt_err **err)
+{
+  int r;
+
+  if (rmdir (h->dir) == 0 || errno == ENOENT)
+    return 1;
+  if (errno != EBUSY && errno != ENOTEMPTY)
+    return ocirt_err_make (err, errno, "remove cgroup `%s`", h->dir);
+  r = remove_tree (h->dir);
+  if (r == 0)
+    return 1;
+  if (r == -EBUSY)
+    return 0;
+  return ocirt_err_make (err, -r, "remove cgroup `%s`", h->dir);
+}
+
 int
 ocirt_cgroup_destroy (struct ocirt_cgroup *cg, struct ocirt_err **err)
 {
   struct ocirt_cg_hier *fz = ocirt_cg_hier_for (cg, CG_FREEZER);
   struct ocirt_cg_hier *v2 = ocirt_cg_hier_v2 (cg);
-  size_t left = 0;
+  cleanup_free bool *gone = xzalloc ((cg->n + 1) * sizeof *gone);
   long waited = 0, step = 1;
 
   /* Thaw first: frozen v1 tasks do not act on SIGKILL, and a frozen cgroup must never be left. */
   if (fz != NULL)
     (void) write_raw (fz->dir, "freezer.state", "THAWED");
   if (v2 != NULL)
-    (void) write_raw (v2->dir, "cgroup.freeze", "0");
-  if (v2 != NULL)
-    (void) write_raw (v2->dir, "cgroup.kill", "1");
-  /* Bounded wait for the kernel to empty the cgroups (about 5 s), killing stragglers in any
-   * hierarchy (a process may sit in a v1 hierarchy only if create failed half way). */
-  while ((left = procs_anywhere (cg)) > 0 && waited < 5000)
     {
+      (void) write_raw (v2->dir, "cgroup.freeze", "0");
+      (void) write_raw (v2->dir, "cgroup.kill", "1");
+    }
+  else
+    signal_all (cg, SIGKILL, true);
+  /* rmdir succeeds once the kernel has no process left in a cgroup: try, and while a hierarchy
+   * is busy kill what is left there (a process may sit in a v1 hierarchy only, when create
+   * failed half way) and retry, bounded (about 5 s). */
+  for (;;)
+    {
+      size_t busy = 0;
+      for (size_t i = 0; i < cg->n; i++)
+        {
+          int r;
+          if (gone[i])
+            continue;
+          r = remove_one (&cg->h[i], err);
+          if (r < 0)
+            return -1;
+          gone[i] = r == 1;
+          busy += r == 0;
+        }
+      if (busy == 0)
+        return 0;
+      if (waited >= 5000)
+        {
+          size_t left = procs_anywhere (cg);
+          return ocirt_err_make (err, 0, "cgroup `%s` still has %zu process%s after SIGKILL and 5 s", cg->encoded,
+                                 left, left == 1 ? "" : "es");
+        }
       signal_all (cg, SIGKILL, true);
       sleep_ms (step);
       waited += step;
       if (step < 50)
         step *= 2;
     }
-  if (left > 0)
-    return ocirt_err_make (err, 0, "cgroup `%s` still has %zu process%s after SIGKILL and 5 s", cg->encoded, left,
-                           left == 1 ? "" : "es");
-  for (size_t i = 0; i < cg->n; i++)
-    {
-      int r = 0;
-      /* EBUSY right after the last process left is transient: retry briefly. */
-      for (int tries = 0; tries < 50; tries++)
-        {
-          r = remove_tree (cg->h[i].dir);
-          if (r != -EBUSY)
-            break;
-          sleep_ms (10);
-        }
-      if (r < 0)
-        return ocirt_err_make (err, -r, "remove cgroup `%s`", cg->h[i].dir);
-    }
-  return 0;
 }
 
 void
