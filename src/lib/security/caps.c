@@ -216,10 +216,10 @@ ocirt_caps_apply_bounding (const struct ocirt_cap_plan *p, struct ocirt_err **er
 }
 
 int
-ocirt_caps_raise_effective (struct ocirt_err **err)
+ocirt_caps_raise_effective (const struct ocirt_cap_plan *p, struct ocirt_err **err)
 {
   cap_t caps = cap_get_proc ();
-  int c, last = ocirt_cap_last_running ();
+  int c, last = p->last_cap;
 
   if (caps == NULL)
     return ocirt_err_make (err, errno, "read the capabilities of the process");
@@ -288,7 +288,7 @@ ocirt_caps_apply_bounding (const struct ocirt_cap_plan *p, struct ocirt_err **er
 }
 
 int
-ocirt_caps_raise_effective (struct ocirt_err **err)
+ocirt_caps_raise_effective (const struct ocirt_cap_plan *p, struct ocirt_err **err)
 {
   return ocirt_err_make (err, ENOTSUP, "process.capabilities: ocirt was built without libcap");
 }

@@ -70,7 +70,7 @@ int ocirt_caps_plan (const struct ocirt_capabilities *c, int last_cap, struct oc
 int ocirt_caps_apply_bounding (const struct ocirt_cap_plan *p, struct ocirt_err **err);
 /* After the uid change: make the permitted set effective again so the remaining privileged
  * steps (seccomp without NNP) still work. */
-int ocirt_caps_raise_effective (struct ocirt_err **err);
+int ocirt_caps_raise_effective (const struct ocirt_cap_plan *p, struct ocirt_err **err);
 /* Effective, permitted, inheritable, then ambient. */
 int ocirt_caps_apply_final (const struct ocirt_cap_plan *p, struct ocirt_err **err);
 
@@ -138,7 +138,6 @@ struct ocirt_security
   struct ocirt_rlimit_plan *rlimits;
   size_t n_rlimits;
 
-  bool has_caps;
   struct ocirt_cap_plan caps;
 
   struct ocirt_seccomp_plan *seccomp; /* NULL: no filter */

@@ -58,7 +58,6 @@ prepare (struct ocirt_security *s, const struct ocirt_spec *spec, const struct o
                        err)
       < 0)
     return -1;
-  s->has_caps = proc->has_capabilities;
   if (prepare_process_attrs (s, proc, err) < 0)
     return -1;
   if (ocirt_lsm_check (proc, err) < 0)
@@ -195,7 +194,7 @@ ocirt_security_apply_process (const struct ocirt_security *s, const struct ocirt
     return -1;
   if (ocirt_user_apply (&proc->user, err) < 0)
     return -1;
-  if (ocirt_caps_raise_effective (err) < 0)
+  if (ocirt_caps_raise_effective (&s->caps, err) < 0)
     return -1;
   if (seccomp_early && ocirt_seccomp_load (s->seccomp, notify_fd, err) < 0)
     return -1;
