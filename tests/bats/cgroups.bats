@@ -358,3 +358,15 @@ first_disk() {
   [ "$status" -ne 0 ]
   [[ "$output" == *"is not running"* ]]
 }
+
+@test "events streams stats every interval and ends when the container stops" {
+  start_ct sleep 1
+  run timeout 10 "$OCIRT" --root "$TEST_ROOT" events --interval 200ms "$CT"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -ge 2 ]
+  for l in "${lines[@]}"; do
+    echo "$l" | jq -e ".type == \"stats\" and .id == \"$CT\"" >/dev/null
+  done
+  run ocirt events --interval 0s "$CT"
+  [ "$status" -ne 0 ]
+}
