@@ -399,3 +399,15 @@ teardown() {
   [[ "$output" == *"pid=1"* ]]
   no_leftovers "$ID"
 }
+
+@test "kill with the default SIGTERM ends a created container, as runc's" {
+  set_args sleep 100
+  run ocirt_bg create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  run ocirt kill "$ID"
+  [ "$status" -eq 0 ]
+  wait_status "$ID" stopped
+  run ocirt delete "$ID"
+  [ "$status" -eq 0 ]
+  no_leftovers "$ID"
+}

@@ -28,9 +28,11 @@
 #include "../linux/rootfs.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
+#include "ocirt/hooks.h"
 #include "ocirt/log.h"
 #include "ocirt/security.h"
 #include "ocirt/spec.h"
+#include "ocirt/terminal.h"
 #include "ocirt/xalloc.h"
 #include "run.h"
 #include "sync.h"
@@ -107,6 +109,7 @@ struct init_state
   char *proc_cgroup;     /* /proc/self/cgroup before the cgroup ns */
   char *mountinfo;
   char *exec_path;
+  pid_t pid;             /* ours as the runtime sees it, for the hooks' state (0 without hooks) */
 };
 
 static int
@@ -167,6 +170,30 @@ setup_namespaces (struct init_state *s, struct ocirt_err **err)
   return 0;
 }
 
+/* With hooks in config.json: the runtime runs prestart and createRuntime now (mounts done, not
+ * pivoted) and tells us our pid; createContainer runs here, in every namespace of the container
+ * with the runtime's paths still reachable (include/ocirt/hooks.h). */
+static int
+create_hooks (struct init_state *s, struct ocirt_err **err)
+{
+  const struct ocirt_spec *spec = s->a->spec;
+  const struct ocirt_hooks *h = &spec->hooks;
+  struct ocirt_sync_msg m;
+
+  if (!spec->has_hooks
+      || !(ocirt_hooks_has (h, OCIRT_HOOK_PRESTART) || ocirt_hooks_has (h, OCIRT_HOOK_CREATE_RUNTIME)
+           || ocirt_hooks_has (h, OCIRT_HOOK_CREATE_CONTAINER) || ocirt_hooks_has (h, OCIRT_HOOK_START_CONTAINER)))
+    return 0;
+  if (ocirt_sync_send (sync_fd, OCIRT_SYNC_HOOKS, 0, NULL) < 0)
+    return ocirt_err_make (err, errno, "ask the runtime to run the hooks");
+  if (ocirt_sync_recv (sync_fd, &m, err) < 0)
+    return -1;
+  if (m.type != OCIRT_SYNC_GO)
+    _exit (1); /* a hook failed: the runtime reports it and takes us down */
+  s->pid = m.value;
+  return ocirt_hooks_run_spec (spec, OCIRT_HOOK_CREATE_CONTAINER, s->a->id, s->a->bundle, s->pid, err);
+}
+
 static int
 setup_rootfs (struct init_state *s, struct ocirt_err **err)
 {
@@ -179,6 +206,8 @@ setup_rootfs (struct init_state *s, struct ocirt_err **err)
     {
       /* joined mount ns: its root is the container's; host mount ns: chroot, no mounts (the
        * parent refused a config with mounts) */
+      if (create_hooks (s, err) < 0)
+        return -1;
       if (!a->ns->join_mount && chroot (a->rootfs) < 0)
         return ocirt_err_make (err, errno, "chroot into `%s`", a->rootfs);
       return 0;
@@ -202,7 +231,43 @@ setup_rootfs (struct init_state *s, struct ocirt_err **err)
   if (!a->mounts->dev_bind
       && ocirt_devices_setup (s->rootfd, spec, true, in_userns, err) < 0)
     return -1;
+  if (create_hooks (s, err) < 0)
+    return -1;
   return ocirt_rootfs_pivot (s->rootfd, a->no_pivot, err);
+}
+
+/* process.terminal: a pty of the container's devpts (after pivot_root), its slave on /dev/console
+ * (in our own mount namespace only) and as our stdio and controlling terminal; the master goes to
+ * the console socket, or to the runtime (foreground run). include/ocirt/terminal.h */
+static int
+setup_terminal (struct init_state *s, struct ocirt_err **err)
+{
+  const struct ocirt_process *p = s->a->spec->process;
+  struct ocirt_pty pty = OCIRT_PTY_INIT;
+  int ret = -1;
+
+  if (ocirt_pty_open (p->has_console_size ? p->console_height : 0, p->has_console_size ? p->console_width : 0, &pty,
+                      err)
+      < 0)
+    return -1;
+  if (s->a->ns->new_mount && ocirt_pty_mount_console (&pty, err) < 0)
+    goto out;
+  if (s->a->console_fd >= 0)
+    {
+      if (ocirt_fd_send (s->a->console_fd, pty.master, pty.name, err) < 0)
+        goto out;
+      close (s->a->console_fd);
+    }
+  else if (ocirt_sync_send (sync_fd, OCIRT_SYNC_TTY, 0, NULL) < 0 || ocirt_fd_send (sync_fd, pty.master, "pty", err) < 0)
+    {
+      ocirt_err_make (err, errno, "send the pty master to the runtime");
+      goto out;
+    }
+  close (steal_fd (&pty.master));
+  ret = ocirt_pty_attach_stdio (&pty, err);
+out:
+  ocirt_pty_close (&pty);
+  return ret;
 }
 
 static bool
@@ -312,6 +377,8 @@ init_setup (struct init_state *s, struct ocirt_err **err)
   umask_saved = umask (0); /* device and mount target modes as configured */
   if (setup_rootfs (s, err) < 0)
     return -1;
+  if (spec->process != NULL && spec->process->terminal && setup_terminal (s, err) < 0)
+    return -1;
   if (a->ns->new_mount || a->ns->join_mount)
     {
       if (ocirt_security_apply_rootfs (spec, err) < 0)
@@ -414,6 +481,11 @@ wait_and_exec (struct init_state *s)
       close (fd);
     }
   log_debug ("init: start came");
+  if (ocirt_hooks_run_spec (a->spec, OCIRT_HOOK_START_CONTAINER, a->id, a->bundle, s->pid, &err) < 0)
+    {
+      fifo_report_err (fd, err);
+      _exit (1);
+    }
   ocirt_prepare_fds (a->n_preserved);
   if (ocirt_security_apply_process (a->sec, proc, &notify_fd, &err) < 0)
     {
@@ -423,6 +495,28 @@ wait_and_exec (struct init_state *s)
   execve (s->exec_path, proc->args, a->env);
   fifo_report (fd, errno, "exec `%s`", s->exec_path);
   _exit (127);
+}
+
+/* A created container's init is pid 1 of its pid namespace: without a handler, the kernel drops
+ * every signal from outside but SIGKILL. `kill ID` (SIGTERM) must still end a created container,
+ * as it ends runc's: these handlers exit as a shell reports a signal death. execve resets them. */
+static void
+die_on_signal (int sig)
+{
+  _exit (128 + sig);
+}
+
+static void
+catch_terminating_signals (void)
+{
+  static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = die_on_signal;
+  sigfillset (&sa.sa_mask);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    sigaction (sigs[i], &sa, NULL);
 }
 
 _Noreturn void
@@ -438,6 +532,7 @@ ocirt_init_main (const struct ocirt_init_args *a)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* no ptrace, no /proc/PID/mem for the container's processes while we hold host fds */
   prctl (PR_SET_DUMPABLE, 0);
+  catch_terminating_signals ();
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
 
