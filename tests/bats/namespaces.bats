@@ -185,3 +185,25 @@ host_ns() {
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   [ "$output" = lo ]
 }
+
+@test "join a mount namespace: the first container's root and mounts, none of the second's" {
+  update_config '.root.readonly = false'
+  set_args sh -c 'echo first > /marker; sleep 100'
+  run ocirt_bg run -d --bundle "$BUNDLE" "$ID-a"
+  [ "$status" -eq 0 ]
+  a=$(ocirt state "$ID-a" | jq -r .pid)
+  for i in $(seq 50); do [ -f "$BUNDLE/rootfs/marker" ] && break; sleep 0.05; done
+
+  B=$BATS_TEST_TMPDIR/b
+  make_bundle "$B"
+  update_config ".linux.namespaces |= map(if .type == \"mount\" then .path = \"/proc/$a/ns/mnt\" else . end)" "$B"
+  # its /proc is the first one's too (of the first one's pid namespace)
+  BUNDLE=$B set_args sh -c 'cat /marker; grep -c sleep /proc/1/cmdline'
+  run ocirt run --bundle "$B" "$ID-b"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "${lines[0]}" = first ]
+  [ "${lines[1]}" = 1 ]
+  run ocirt delete -f "$ID-a"
+  no_leftovers "$ID-a"
+  no_leftovers "$ID-b"
+}

@@ -147,15 +147,16 @@ setup_namespaces (struct init_state *s, struct ocirt_err **err)
 {
   const struct ocirt_init_args *a = s->a;
 
-  if (ocirt_ns_child_enter (a->ns, err) < 0)
-    return -1;
-  if (a->ns->fork_for_pid && fork_real_init (err) < 0)
-    return -1;
+  /* the runtime's /proc, before a joined mount ns could put another pid ns' procfs there */
   s->procfd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (s->procfd < 0)
     return ocirt_err_make (err, errno, "open the runtime's /proc");
   s->procfd = fd_above (s->procfd, 3 + a->n_preserved, err);
   if (s->procfd < 0)
+    return -1;
+  if (ocirt_ns_child_enter (a->ns, err) < 0)
+    return -1;
+  if (a->ns->fork_for_pid && fork_real_init (err) < 0)
     return -1;
   if (a->cgroup_mount)
     {
