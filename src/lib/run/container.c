@@ -29,6 +29,7 @@
 #include "ocirt/cleanup.h"
 #include "ocirt/container.h"
 #include "ocirt/err.h"
+#include "ocirt/hooks.h"
 #include "ocirt/log.h"
 #include "ocirt/names.h"
 #include "ocirt/ocirt.h"
@@ -121,6 +122,11 @@ struct undo
   pid_t child;             /* our direct child, to kill and reap */
   int child_pidfd;
   int init_pidfd;          /* the real init when the child forked it */
+  /* set once prestart began: a failure from there on still ends with the poststop hooks
+   * (runtime.md lifecycle steps 3-5, 12, 13) */
+  const struct ocirt_spec *poststop_spec;
+  const char *bundle;
+  pid_t pid;
 };
 
 static void
@@ -148,6 +154,8 @@ undo_run (struct undo *u)
       cleanup_free char *t = ocirt_err_text (e);
       log_warning ("undo a failed create: %s", t);
     }
+  /* poststop failures are warnings: this never fails */
+  ocirt_hooks_run_spec (u->poststop_spec, OCIRT_HOOK_POSTSTOP, u->id, u->bundle, u->pid, NULL);
 }
 
 struct job
@@ -169,6 +177,8 @@ struct job
   int sock[2];
   pid_t pid; /* the init */
   int pidfd;
+  int console_fd; /* --console-socket, connected */
+  int master;     /* the pty master the init sent (terminal, no console socket) */
   struct undo undo;
 };
 
@@ -192,6 +202,10 @@ job_free (struct job *j)
     close (j->undo.child_pidfd);
   if (j->pidfd >= 0)
     close (j->pidfd);
+  if (j->console_fd >= 0)
+    close (j->console_fd);
+  if (j->master >= 0)
+    close (j->master);
   if (j->lock_fd >= 0)
     ocirt_state_unlock (j->ctx->root, j->o->id, &j->lock_fd);
 }
@@ -329,8 +343,14 @@ job_load (struct job *j, struct ocirt_err **err)
   terminal = j->spec->process != NULL && j->spec->process->terminal;
   if (ocirt_terminal_check (terminal, j->detach, o->console_socket, err) < 0)
     return -1;
-  if (terminal)
-    return ocirt_err_make (err, 0, "process.terminal: terminal support is not implemented yet");
+  if (terminal && o->console_socket != NULL)
+    {
+      j->console_fd = ocirt_console_socket_connect (o->console_socket, err);
+      if (j->console_fd < 0)
+        return -1;
+    }
+  else if (terminal && ocirt_host_tty_available (err) < 0) /* foreground run: the caller's terminal */
+    return -1;
 
   if (ocirt_ns_plan_build (j->spec, &j->ns, err) < 0)
     return -1;
@@ -405,6 +425,21 @@ wait_ready (struct job *j, struct ocirt_err **err)
         case OCIRT_SYNC_READY:
           log_debug ("init %d is ready", j->pid);
           return 0;
+        case OCIRT_SYNC_HOOKS:
+          /* the init has its mounts and has not pivoted: prestart and createRuntime run here */
+          j->undo.poststop_spec = j->spec;
+          j->undo.bundle = j->bundle;
+          j->undo.pid = j->pid;
+          if (ocirt_hooks_run_spec (j->spec, OCIRT_HOOK_PRESTART, j->o->id, j->bundle, j->pid, err) < 0
+              || ocirt_hooks_run_spec (j->spec, OCIRT_HOOK_CREATE_RUNTIME, j->o->id, j->bundle, j->pid, err) < 0)
+            return -1;
+          if (ocirt_sync_send (j->sock[0], OCIRT_SYNC_GO, j->pid, NULL) < 0)
+            return ocirt_err_make (err, errno, "tell the container init to go on after the hooks");
+          break;
+        case OCIRT_SYNC_TTY:
+          if (ocirt_fd_recv (j->sock[0], &j->master, NULL, err) < 0)
+            return ocirt_err_wrap (err, "receive the container's pty master");
+          break;
         case OCIRT_SYNC_EOF:
           {
             int status = 0;
@@ -456,8 +491,7 @@ job_spawn (struct job *j, struct ocirt_err **err)
 
   if (ocirt_ns_parent_enter (&j->ns, j->spec, err) < 0)
     {
-      cleanup_err struct ocirt_err *e2 = NULL;
-      ocirt_ns_parent_leave (&j->ns, &e2);
+      ocirt_ns_parent_leave (&j->ns, NULL); /* the first error is the one to report */
       return -1;
     }
   pid = ocirt_spawn (j->ns.clone_flags, ocirt_cgroup_clone_fd (j->cg), &j->pidfd, &into_cgroup, err);
@@ -477,26 +511,22 @@ job_spawn (struct job *j, struct ocirt_err **err)
         .no_pivot = j->o->no_pivot,
         .no_new_keyring = j->o->no_new_keyring,
         .cgroup_mount = has_cgroup_mount (&j->mounts),
+        .bundle = j->bundle,
+        .console_fd = j->console_fd,
       };
       close (j->sock[0]);
       if (j->lock_fd >= 0)
         close (j->lock_fd);
       ocirt_init_main (&a);
     }
-  {
-    cleanup_err struct ocirt_err *e2 = NULL;
-    if (ocirt_ns_parent_leave (&j->ns, pid < 0 ? &e2 : err) < 0 && pid > 0)
-      {
-        j->undo.child = pid;
-        j->undo.child_pidfd = j->pidfd;
-        return -1;
-      }
-  }
-  if (pid < 0)
+  if (pid > 0)
+    {
+      j->pid = pid;
+      j->undo.child = pid;
+      j->undo.child_pidfd = j->pidfd;
+    }
+  if (ocirt_ns_parent_leave (&j->ns, pid < 0 ? NULL : err) < 0 || pid < 0)
     return -1;
-  j->pid = pid;
-  j->undo.child = pid;
-  j->undo.child_pidfd = j->pidfd;
   close (j->sock[1]);
   j->sock[1] = -1;
   log_debug ("cloned the container init %d (flags %#llx, %s)", pid, (unsigned long long) j->ns.clone_flags,
@@ -551,13 +581,14 @@ job_record (struct job *j, struct ocirt_err **err)
   return 0;
 }
 
-/* create for both verbs; *pidfd_out (when not NULL) keeps a pidfd of the init for `run`. */
+/* create for both verbs; *pidfd_out (when not NULL) keeps a pidfd of the init for `run`, and
+ * *master_out the pty master when the init sent one (foreground terminal), else -1. */
 static int
 create_container (const struct ocirt_ctx *ctx, const struct ocirt_create_opts *o, bool detach, int *pidfd_out,
-                  pid_t *pid_out, struct ocirt_err **err)
+                  pid_t *pid_out, int *master_out, struct ocirt_err **err)
 {
   struct job j = { .ctx = ctx, .o = o, .detach = detach, .lock_fd = -1, .fifo_fd = -1, .sock = { -1, -1 },
-                   .pidfd = -1 };
+                   .pidfd = -1, .console_fd = -1, .master = -1 };
   sigset_t stop, old;
   int ret;
 
@@ -587,6 +618,8 @@ create_container (const struct ocirt_ctx *ctx, const struct ocirt_create_opts *o
         }
       if (pid_out != NULL)
         *pid_out = j.pid;
+      if (master_out != NULL)
+        *master_out = steal_fd (&j.master);
     }
   job_free (&j);
   sigprocmask (SIG_SETMASK, &old, NULL);
@@ -596,7 +629,7 @@ create_container (const struct ocirt_ctx *ctx, const struct ocirt_create_opts *o
 int
 ocirt_container_create (const struct ocirt_ctx *ctx, const struct ocirt_create_opts *o, struct ocirt_err **err)
 {
-  return create_container (ctx, o, true, NULL, NULL, err);
+  return create_container (ctx, o, true, NULL, NULL, NULL, err);
 }
 
 /* ---- start ---- */
@@ -670,6 +703,24 @@ release_init (const char *root, const struct ocirt_state *st, struct ocirt_err *
   return 0;
 }
 
+/* The poststart hooks, from config.json as at create; when one fails the container is stopped
+ * (runtime.md lifecycle step 9), and `delete` then takes it down with the poststop hooks. */
+static int
+poststart (const struct ocirt_ctx *ctx, const struct ocirt_state *st, struct ocirt_err **err)
+{
+  cleanup_spec struct ocirt_spec *spec = ocirt_load_kept_config (ctx->root, st->id, err);
+  cleanup_close int pidfd = -1;
+
+  if (spec == NULL)
+    return -1;
+  if (ocirt_hooks_run_spec (spec, OCIRT_HOOK_POSTSTART, st->id, st->bundle, st->pid, err) == 0)
+    return 0;
+  pidfd = ocirt_open_init (st);
+  if (pidfd >= 0 && pidfd_signal (pidfd, SIGKILL) == 0)
+    pidfd_wait_exit (pidfd);
+  return -1;
+}
+
 static int
 start_locked (const struct ocirt_ctx *ctx, const char *id, struct ocirt_err **err)
 {
@@ -692,7 +743,9 @@ start_locked (const struct ocirt_ctx *ctx, const char *id, struct ocirt_err **er
   if (release_init (ctx->root, st, err) < 0)
     return -1;
   st->status = OCIRT_STATUS_RUNNING;
-  return ocirt_state_write (ctx->root, st, err);
+  if (ocirt_state_write (ctx->root, st, err) < 0)
+    return -1;
+  return poststart (ctx, st, err);
 }
 
 int
@@ -715,6 +768,9 @@ destroy (const struct ocirt_ctx *ctx, struct ocirt_state *st, struct ocirt_err *
 {
   cleanup_close int pidfd = -1;
   cleanup_cgroup struct ocirt_cgroup *cg = NULL;
+  cleanup_err struct ocirt_err *e = NULL;
+  /* the poststop hooks run after the state dir (where config.json is kept) is gone */
+  cleanup_spec struct ocirt_spec *spec = ocirt_load_kept_config (ctx->root, st->id, &e);
 
   if (st->status != OCIRT_STATUS_STOPPED)
     {
@@ -730,7 +786,15 @@ destroy (const struct ocirt_ctx *ctx, struct ocirt_state *st, struct ocirt_err *
     }
   if (pidfd >= 0)
     pidfd_wait_exit (pidfd);
-  return ocirt_state_remove (ctx->root, st->id, err);
+  if (ocirt_state_remove (ctx->root, st->id, err) < 0)
+    return -1;
+  if (spec == NULL)
+    {
+      cleanup_free char *t = ocirt_err_text (e);
+      log_warning ("delete container `%s`: no poststop hooks: %s", st->id, t);
+    }
+  ocirt_hooks_run_spec (spec, OCIRT_HOOK_POSTSTOP, st->id, st->bundle, st->pid, NULL);
+  return 0;
 }
 
 int
@@ -887,6 +951,7 @@ int
 ocirt_container_run (const struct ocirt_ctx *ctx, const struct ocirt_run_opts *o, struct ocirt_err **err)
 {
   cleanup_close int pidfd = -1;
+  cleanup_close int master = -1;
   sigset_t all, old;
   pid_t pid = 0;
   int status;
@@ -898,7 +963,9 @@ ocirt_container_run (const struct ocirt_ctx *ctx, const struct ocirt_run_opts *o
       sigprocmask (SIG_BLOCK, &all, &old);
       prctl (PR_SET_CHILD_SUBREAPER, 1);
     }
-  if (create_container (ctx, &o->create, o->detach, o->detach ? NULL : &pidfd, &pid, err) < 0)
+  if (create_container (ctx, &o->create, o->detach, o->detach ? NULL : &pidfd, &pid, o->detach ? NULL : &master,
+                        err)
+      < 0)
     return -1;
   if (ocirt_container_start (ctx, o->create.id, err) < 0)
     {
@@ -908,7 +975,16 @@ ocirt_container_run (const struct ocirt_ctx *ctx, const struct ocirt_run_opts *o
     }
   if (o->detach)
     return 0;
-  status = ocirt_forward_and_wait (pidfd, pid, &all, err);
+  if (master >= 0 && ocirt_tty_attach (master, pidfd, &all, err) < 0)
+    {
+      /* no terminal to run it in: the container goes */
+      cleanup_err struct ocirt_err *e = NULL;
+      pidfd_signal (pidfd, SIGKILL);
+      ocirt_forward_and_wait (pidfd, pid, &all, &e);
+      status = -1;
+    }
+  else
+    status = ocirt_forward_and_wait (pidfd, pid, &all, err);
   if (!o->keep)
     cleanup_after_run (ctx, o->create.id);
   sigprocmask (SIG_SETMASK, &old, NULL);

@@ -30,6 +30,8 @@ struct ocirt_init_args
   bool no_pivot;
   bool no_new_keyring;
   bool cgroup_mount;                     /* a mount of type cgroup: read the host's cgroup layout */
+  const char *bundle;                    /* absolute, for the hooks' state */
+  int console_fd;                        /* connected --console-socket, or -1 */
 };
 
 /* The container side: never returns (execs the process, or _exits after reporting an error). */
@@ -67,5 +69,6 @@ void ocirt_prepare_fds (int n_preserved);
  * (edits of the bundle after create must not reach the container). */
 #define OCIRT_STATE_CONFIG "config.json"
 int ocirt_keep_config (const char *root, const char *id, const char *bundle, struct ocirt_err **err);
+struct ocirt_spec *ocirt_load_kept_config (const char *root, const char *id, struct ocirt_err **err);
 
 #endif

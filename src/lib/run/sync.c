@@ -13,7 +13,7 @@
 const char *
 ocirt_sync_name (enum ocirt_sync_type t)
 {
-  static const char *const names[] = { "EOF", "GO", "PID", "LOG", "ERROR", "READY" };
+  static const char *const names[] = { "EOF", "GO", "PID", "LOG", "ERROR", "READY", "HOOKS", "TTY" };
 
   return (unsigned) t < sizeof names / sizeof names[0] ? names[t] : "?";
 }

@@ -13,7 +13,11 @@
  *                                                       must be made after joining a userns:
  *   <------------------------------------------------- PID n   (only then: n is the real init)
  *   <------------------------------------------------- LOG level text   (any number, any time)
- *                                                       rootfs, mounts, /dev, pivot_root,
+ *                                                       rootfs, mounts, /dev,
+ *   <------------------------------------------------- HOOKS   (only with hooks in config.json)
+ *   prestart, createRuntime hooks
+ *   GO pid --------------------------------------------> createContainer hooks, pivot_root,
+ *   <------------------------------------------------- TTY + fd (terminal, no console socket)
  *                                                       hostname, cwd, PATH lookup
  *   <------------------------------------------------- READY   or   ERROR errno text (then exits)
  *   state.json "created", pid file, exit 0              opens exec.fifo for writing: blocks
@@ -35,6 +39,9 @@ enum ocirt_sync_type
   OCIRT_SYNC_LOG,     /* init -> parent: value = enum ocirt_log_level, text = the line */
   OCIRT_SYNC_ERROR,   /* init -> parent: value = errno (0 when none), text = the message */
   OCIRT_SYNC_READY,   /* init -> parent */
+  OCIRT_SYNC_HOOKS,   /* init -> parent: mounts done, not pivoted; the parent runs prestart and
+                       * createRuntime, then GO with value = the init's pid (for the hooks' state) */
+  OCIRT_SYNC_TTY,     /* init -> parent: the next message carries the pty master (ocirt_fd_send) */
 };
 
 #define OCIRT_SYNC_TEXT_MAX 4000
