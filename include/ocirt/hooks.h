@@ -5,7 +5,7 @@
  * calls it at these points (the state's status is the step's, see ocirt_hook_status):
  *
  *   kind             caller                                    when                          status
- *   prestart         the runtime (ocirt create / run)          namespaces and mounts exist,  creating
+ *   prestart         the runtime (ocirt create / run)          namespaces and mounts exist,  created (*)
  *   createRuntime    the runtime, right after prestart         init not yet pivoted          creating
  *   createContainer  the container's init, in all its          after the mounts, before      creating
  *                    namespaces (path still resolves in the    pivot_root
@@ -16,6 +16,7 @@
  *                                                              before start returns
  *   poststop         the runtime (ocirt delete)                the container is destroyed,   stopped
  *                                                              before delete returns
+ * (*) runc's status for prestart, which the conformance suite's hooks_stdin test expects.
  *
  * Each hook gets the state JSON on stdin (a memfd of its own: a hook that does not read it never
  * blocks the runtime), its `args` (argv; [path] when absent) and `env` (the runtime's own
@@ -33,6 +34,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "ocirt/spec.h"
 #include "ocirt/state.h"
@@ -53,9 +55,15 @@ ocirt_hooks_has (const struct ocirt_hooks *hooks, enum ocirt_hook_kind kind)
 int ocirt_hooks_run (const struct ocirt_hooks *hooks, enum ocirt_hook_kind kind, const char *state_json,
                      struct ocirt_err **err);
 
-/* The same, serializing st with the status of this kind (only when there is a hook to run). */
-int ocirt_hooks_run_state (const struct ocirt_hooks *hooks, enum ocirt_hook_kind kind, const struct ocirt_state *st,
-                           struct ocirt_err **err);
+/* The same with the state built from spec (ociVersion, annotations), id, bundle and the init's
+ * pid (0: left out): what the engine calls at each point. Does nothing when spec has no hook of
+ * this kind. */
+int ocirt_hooks_run_spec (const struct ocirt_spec *spec, enum ocirt_hook_kind kind, const char *id, const char *bundle,
+                          pid_t pid, struct ocirt_err **err);
+/* That state: the spec's state object {ociVersion, id, status, pid, bundle, annotations} with
+ * the status of kind. Caller frees. */
+char *ocirt_hook_state_json (const struct ocirt_spec *spec, enum ocirt_hook_kind kind, const char *id,
+                             const char *bundle, pid_t pid);
 
 /* One hook; index is used in messages. Poststop failures are errors here too: the list runner
  * turns them into warnings. */

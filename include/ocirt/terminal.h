@@ -72,6 +72,8 @@ struct ocirt_host_tty
   struct termios saved;
 };
 int ocirt_host_tty_open (struct ocirt_host_tty *t, struct ocirt_err **err);
+/* Whether there is one (the same search, nothing changed): checked before anything is created. */
+int ocirt_host_tty_available (struct ocirt_err **err);
 void ocirt_host_tty_restore (struct ocirt_host_tty *t);
 
 /* Copies stdin to master and master to stdout, resizes master to t's size now and on every
@@ -81,5 +83,7 @@ void ocirt_host_tty_restore (struct ocirt_host_tty *t);
  * are sent on to exit_fd's process, as a foreground runtime does. */
 int ocirt_tty_proxy (int master, int exit_fd, const struct ocirt_host_tty *t, const sigset_t *forward,
                      struct ocirt_err **err);
+/* The foreground in one call: the caller's terminal in raw mode, the proxy, the terminal restored. */
+int ocirt_tty_attach (int master, int exit_fd, const sigset_t *forward, struct ocirt_err **err);
 
 #endif

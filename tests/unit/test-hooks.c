@@ -11,6 +11,7 @@
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/hooks.h"
+#include "ocirt/ocirt.h"
 #include "ocirt/xalloc.h"
 #include "tap.h"
 
@@ -258,12 +259,28 @@ test_chatty_hook (void)
 static void
 test_status_of_kind (void)
 {
-  is_int (ocirt_hook_status (OCIRT_HOOK_PRESTART), OCIRT_STATUS_CREATING, "prestart sees creating");
+  is_int (ocirt_hook_status (OCIRT_HOOK_PRESTART), OCIRT_STATUS_CREATED, "prestart sees created (runc, hooks_stdin)");
   is_int (ocirt_hook_status (OCIRT_HOOK_CREATE_RUNTIME), OCIRT_STATUS_CREATING, "createRuntime sees creating");
   is_int (ocirt_hook_status (OCIRT_HOOK_CREATE_CONTAINER), OCIRT_STATUS_CREATING, "createContainer sees creating");
   is_int (ocirt_hook_status (OCIRT_HOOK_START_CONTAINER), OCIRT_STATUS_CREATED, "startContainer sees created");
   is_int (ocirt_hook_status (OCIRT_HOOK_POSTSTART), OCIRT_STATUS_RUNNING, "poststart sees running");
   is_int (ocirt_hook_status (OCIRT_HOOK_POSTSTOP), OCIRT_STATUS_STOPPED, "poststop sees stopped");
+}
+
+static void
+test_state_json (void)
+{
+  struct ocirt_keyval ann[] = { { (char *) "org.example.k", (char *) "v \"q\"" } };
+  struct ocirt_spec spec = { .oci_version = (char *) "1.2.0", .annotations = ann, .n_annotations = 1 };
+  struct ocirt_spec bare = { 0 };
+  cleanup_free char *a = ocirt_hook_state_json (&spec, OCIRT_HOOK_CREATE_RUNTIME, "c1", "/b", 42);
+  cleanup_free char *b = ocirt_hook_state_json (&bare, OCIRT_HOOK_POSTSTOP, "c2", "/b2", 0);
+
+  is_str (a, "{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":42,\"bundle\":\"/b\","
+             "\"annotations\":{\"org.example.k\":\"v \\\"q\\\"\"}}",
+          "the spec's state object, runc's field order, the kind's status");
+  is_str (b, "{\"ociVersion\":\"" OCIRT_SPEC_VERSION "\",\"id\":\"c2\",\"status\":\"stopped\",\"bundle\":\"/b2\"}",
+          "no pid when unknown, no annotations when none");
 }
 
 int
@@ -286,6 +303,7 @@ main (void)
   test_exec_failure ();
   test_chatty_hook ();
   test_status_of_kind ();
+  test_state_json ();
   rm = xfmt ("rm -rf '%s'", dir);
   if (system (rm) != 0)
     fprintf (stderr, "# could not remove %s\n", dir);

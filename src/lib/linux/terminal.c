@@ -228,11 +228,11 @@ ocirt_pty_close (struct ocirt_pty *pty)
   pty->name = NULL;
 }
 
-int
-ocirt_host_tty_open (struct ocirt_host_tty *t, struct ocirt_err **err)
+/* runc's search: stderr, stdout, stdin, then /dev/tty (then owned). */
+static int
+host_tty_find (struct ocirt_host_tty *t, struct ocirt_err **err)
 {
   const int candidates[] = { STDERR_FILENO, STDOUT_FILENO, STDIN_FILENO };
-  struct termios raw;
 
   t->fd = -1;
   t->owned = t->raw = false;
@@ -247,6 +247,27 @@ ocirt_host_tty_open (struct ocirt_host_tty *t, struct ocirt_err **err)
                                            "stdout and stderr are not terminals; open /dev/tty)");
       t->owned = true;
     }
+  return 0;
+}
+
+int
+ocirt_host_tty_available (struct ocirt_err **err)
+{
+  struct ocirt_host_tty t;
+
+  if (host_tty_find (&t, err) < 0)
+    return -1;
+  ocirt_host_tty_restore (&t);
+  return 0;
+}
+
+int
+ocirt_host_tty_open (struct ocirt_host_tty *t, struct ocirt_err **err)
+{
+  struct termios raw;
+
+  if (host_tty_find (t, err) < 0)
+    return -1;
   if (tcgetattr (t->fd, &t->saved) < 0)
     {
       int e = errno;
@@ -276,6 +297,19 @@ ocirt_host_tty_restore (struct ocirt_host_tty *t)
     close (t->fd);
   t->fd = -1;
   t->raw = t->owned = false;
+}
+
+int
+ocirt_tty_attach (int master, int exit_fd, const sigset_t *forward, struct ocirt_err **err)
+{
+  struct ocirt_host_tty t;
+  int r;
+
+  if (ocirt_host_tty_open (&t, err) < 0)
+    return -1;
+  r = ocirt_tty_proxy (master, exit_fd, &t, forward, err);
+  ocirt_host_tty_restore (&t);
+  return r;
 }
 
 /* The host terminal's size onto the master (when the host has one). */

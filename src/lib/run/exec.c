@@ -278,12 +278,18 @@ ocirt_keep_config (const char *root, const char *id, const char *bundle, struct 
   return 0;
 }
 
+struct ocirt_spec *
+ocirt_load_kept_config (const char *root, const char *id, struct ocirt_err **err)
+{
+  cleanup_free char *path = xfmt ("%s/%s/" OCIRT_STATE_CONFIG, root, id);
+
+  return ocirt_spec_parse_file (path, err);
+}
+
 static int
 load_container (struct job *j, struct ocirt_err **err)
 {
   const struct ocirt_exec_opts *o = j->o;
-  cleanup_free char *config = NULL;
-
   if (ocirt_id_validate (o->id, err) < 0 || ocirt_state_read (j->ctx->root, o->id, &j->st, err) < 0)
     return -1;
   ocirt_state_refresh (j->ctx->root, j->st);
@@ -292,13 +298,14 @@ load_container (struct job *j, struct ocirt_err **err)
   if (j->st->status == OCIRT_STATUS_PAUSED && !o->ignore_paused)
     return ocirt_err_make (err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
   /* the config as it was at create: later edits of the bundle must not reach the container */
-  config = xfmt ("%s/%s/" OCIRT_STATE_CONFIG, j->ctx->root, o->id);
-  j->spec = ocirt_spec_parse_file (config, err);
+  j->spec = ocirt_load_kept_config (j->ctx->root, o->id, err);
   if (j->spec == NULL)
     return -1;
   if (o->process_file != NULL ? process_from_file (j, err) < 0 : process_from_flags (j, err) < 0)
     return -1;
   if (ocirt_terminal_check (j->proc->terminal, o->detach, o->console_socket, err) < 0)
+    return -1;
+  if (j->proc->terminal && o->console_socket == NULL && ocirt_host_tty_available (err) < 0)
     return -1;
   if (o->preserve_fds < 0)
     return ocirt_err_make (err, 0, "--preserve-fds %d: must not be negative", o->preserve_fds);
@@ -599,18 +606,8 @@ reap (struct job *j)
 static int
 foreground (struct job *j, const sigset_t *sigs, struct ocirt_err **err)
 {
-  if (j->master >= 0)
-    {
-      struct ocirt_host_tty t;
-      int r;
-
-      if (ocirt_host_tty_open (&t, err) < 0)
-        return -1;
-      r = ocirt_tty_proxy (j->master, j->pidfd, &t, sigs, err);
-      ocirt_host_tty_restore (&t);
-      if (r < 0)
-        return -1;
-    }
+  if (j->master >= 0 && ocirt_tty_attach (j->master, j->pidfd, sigs, err) < 0)
+    return -1; /* the caller reaps it */
   return ocirt_forward_and_wait (j->pidfd, j->pid, sigs, err);
 }
 
@@ -653,6 +650,8 @@ ocirt_container_exec (const struct ocirt_ctx *ctx, const struct ocirt_exec_opts 
       goto out;
     }
   ret = o->detach ? 0 : foreground (&j, &all, err);
+  if (ret < 0)
+    reap (&j);
 out:
   sigprocmask (SIG_SETMASK, &old, NULL);
   job_free (&j);

@@ -17,7 +17,9 @@
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/hooks.h"
+#include "ocirt/json.h"
 #include "ocirt/log.h"
+#include "ocirt/ocirt.h"
 #include "ocirt/xalloc.h"
 
 extern char **environ;
@@ -33,6 +35,7 @@ ocirt_hook_status (enum ocirt_hook_kind kind)
 {
   switch (kind)
     {
+    case OCIRT_HOOK_PRESTART: /* runc's, which the conformance suite (hooks_stdin) checks */
     case OCIRT_HOOK_START_CONTAINER:
       return OCIRT_STATUS_CREATED;
     case OCIRT_HOOK_POSTSTART:
@@ -394,17 +397,40 @@ ocirt_hooks_run (const struct ocirt_hooks *hooks, enum ocirt_hook_kind kind, con
   return 0;
 }
 
-int
-ocirt_hooks_run_state (const struct ocirt_hooks *hooks, enum ocirt_hook_kind kind, const struct ocirt_state *st,
-                       struct ocirt_err **err)
+char *
+ocirt_hook_state_json (const struct ocirt_spec *spec, enum ocirt_hook_kind kind, const char *id, const char *bundle,
+                       pid_t pid)
 {
-  struct ocirt_state copy;
+  cleanup_jw struct ocirt_jw *w = ocirt_jw_new (false);
+
+  /* the spec's state object, in runc's field order */
+  ocirt_jw_obj_open (w);
+  ocirt_jw_kstr (w, "ociVersion", spec->oci_version ? spec->oci_version : OCIRT_SPEC_VERSION);
+  ocirt_jw_kstr (w, "id", id);
+  ocirt_jw_kstr (w, "status", ocirt_status_name (ocirt_hook_status (kind)));
+  if (pid > 0)
+    ocirt_jw_kint (w, "pid", pid);
+  ocirt_jw_kstr (w, "bundle", bundle);
+  if (spec->n_annotations > 0)
+    {
+      ocirt_jw_key (w, "annotations");
+      ocirt_jw_obj_open (w);
+      for (size_t i = 0; i < spec->n_annotations; i++)
+        ocirt_jw_kstr (w, spec->annotations[i].key, spec->annotations[i].value);
+      ocirt_jw_obj_close (w);
+    }
+  ocirt_jw_obj_close (w);
+  return ocirt_jw_steal (w, NULL);
+}
+
+int
+ocirt_hooks_run_spec (const struct ocirt_spec *spec, enum ocirt_hook_kind kind, const char *id, const char *bundle,
+                      pid_t pid, struct ocirt_err **err)
+{
   cleanup_free char *json = NULL;
 
-  if (!ocirt_hooks_has (hooks, kind))
+  if (spec == NULL || !spec->has_hooks || !ocirt_hooks_has (&spec->hooks, kind))
     return 0;
-  copy = *st;
-  copy.status = ocirt_hook_status (kind);
-  json = ocirt_state_to_json (&copy, false);
-  return ocirt_hooks_run (hooks, kind, json, err);
+  json = ocirt_hook_state_json (spec, kind, id, bundle, pid);
+  return ocirt_hooks_run (&spec->hooks, kind, json, err);
 }
