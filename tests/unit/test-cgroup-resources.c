@@ -454,6 +454,9 @@ test_paths (void)
   s = ocirt_cg_clean_path ("../../x/y", &err);
   is_str (s, "x/y", "relative path cannot climb out");
   free (s);
+  s = ocirt_cg_clean_path ("c1", &err);
+  is_str (s, "c1", "plain relative path (the default: the id)");
+  free (s);
   s = ocirt_cg_clean_path ("/../..", &err);
   is_str (s, "/", "absolute .. stops at /");
   free (s);

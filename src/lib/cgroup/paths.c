@@ -54,8 +54,9 @@ ocirt_cg_clean_path (const char *path, struct ocirt_err **err)
         strcpy (out, "/");
       return out;
     }
-  /* relative: drop the leading '/' we built with */
-  memmove (out, out + (n > 0 ? 1 : 0), n + 1);
+  /* relative: drop the leading '/' we built with (n bytes: the rest and the NUL) */
+  if (n > 0)
+    memmove (out, out + 1, n);
   return out;
 }
 
