@@ -463,6 +463,49 @@ test_v2_driver (void)
   ok (rmdir (pdir) == 0, "parent removed");
 }
 
+/* A user who may not create cgroups: without limits the container runs without a cgroup (as
+ * runc's rootless mode); with limits it is an error. Runs in a child that drops to nobody. */
+static void
+test_rootless (void)
+{
+  pid_t child = fork ();
+  int status = 0;
+
+  if (child == 0)
+    {
+      struct ocirt_ctx ctx = { .root = "/tmp/ocirt-unit" };
+      struct ocirt_spec spec = { .has_linux = true };
+      struct ocirt_err *err = NULL;
+      struct ocirt_cgroup *cg = NULL, *again = NULL;
+      char path[96];
+      int bad = 0;
+      pid_t *pids = NULL;
+      size_t n;
+
+      snprintf (path, sizeof path, "%s/rootless", parent);
+      spec.linux_.cgroups_path = path;
+      if (setgid (65534) < 0 || setuid (65534) < 0)
+        _exit (9);
+      if (ocirt_cgroup_create (&ctx, "rootless", &spec, &cg, &err) < 0 || strcmp (ocirt_cgroup_path (cg), "") != 0)
+        bad |= 1;
+      if (ocirt_cgroup_load (&ctx, "", &again, &err) < 0 || ocirt_cgroup_destroy (again, &err) < 0)
+        bad |= 2;
+      if (again && (ocirt_cgroup_pids (again, &pids, &n, &err) == 0 || !strstr (err->msg, "no cgroup")))
+        bad |= 4;
+      spec.linux_.has_resources = true;
+      spec.linux_.resources.has_pids = true;
+      spec.linux_.resources.pids_limit = 5;
+      ocirt_err_free (err);
+      err = NULL;
+      if (ocirt_cgroup_create (&ctx, "rootless", &spec, &cg, &err) == 0 || err->errnum != EACCES)
+        bad |= 8;
+      _exit (bad);
+    }
+  waitpid (child, &status, 0);
+  ok (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+      "rootless: no cgroup without limits, an error with limits (status %d)", WIFEXITED (status) ? WEXITSTATUS (status) : -1);
+}
+
 int
 main (void)
 {
@@ -477,6 +520,7 @@ main (void)
   test_missing_controller ();
   test_bpf_devices ();
   test_v2_driver ();
+  test_rootless ();
   remove_parent ();
   test_hugetlb_v2 ();
   return done_testing ();

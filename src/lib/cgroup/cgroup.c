@@ -725,6 +725,23 @@ make_and_apply (struct ocirt_cgroup *cg, const struct ocirt_spec *spec, const st
   return ret;
 }
 
+static bool
+limits_asked (const struct ocirt_resources *r)
+{
+  return r != NULL
+         && (r->has_memory || r->has_cpu || r->has_pids || r->has_blkio || r->has_network || r->has_class_id
+             || r->n_hugepage_limits || r->n_net_priorities || r->n_rdma || r->n_unified);
+}
+
+static bool
+rootless_without_cgroup (const struct ocirt_ctx *ctx, const struct ocirt_resources *r, const struct ocirt_err *e)
+{
+  bool rootless = geteuid () != 0 || (ctx != NULL && ctx->rootless == OCIRT_ROOTLESS_TRUE);
+
+  return rootless && e != NULL && (e->errnum == EACCES || e->errnum == EPERM || e->errnum == EROFS)
+         && !limits_asked (r);
+}
+
 int
 ocirt_cgroup_create (const struct ocirt_ctx *ctx, const char *id, const struct ocirt_spec *spec,
                      struct ocirt_cgroup **out, struct ocirt_err **err)
@@ -756,8 +773,21 @@ ocirt_cgroup_create (const struct ocirt_ctx *ctx, const char *id, const struct o
         return -1;
     }
   set_dirs (cg);
-  if (check_fit (cg, err) < 0 || make_and_apply (cg, spec, res, err) < 0)
+  if (check_fit (cg, err) < 0)
     return -1;
+  if (make_and_apply (cg, spec, res, err) < 0)
+    {
+      if (!rootless_without_cgroup (ctx, res, *err))
+        return -1;
+      /* As runc: a rootless container that asks for no limits runs without a cgroup of its own
+       * when the user may not create one. */
+      log_debug ("cgroup: %s; rootless and no limits asked: running without a cgroup", (*err)->msg);
+      ocirt_err_free (*err);
+      *err = NULL;
+      *out = cgroup_new (layout, hs, 0);
+      (*out)->encoded = xstrdup ("");
+      return 0;
+    }
   log_debug ("cgroup: created %s (%s layout)", cg->encoded, ocirt_cg_layout_name (layout));
   *out = steal_ptr (&cg);
   return 0;
@@ -805,6 +835,15 @@ ocirt_cgroup_load (const struct ocirt_ctx *ctx, const char *path, struct ocirt_c
   size_t n;
 
   (void) ctx;
+  if (path != NULL && path[0] == '\0')
+    {
+      /* a rootless container that runs without a cgroup (see create) */
+      if (ocirt_cg_probe (&layout, &hs, &n, err) < 0)
+        return -1;
+      *out = cgroup_new (layout, hs, 0);
+      (*out)->encoded = xstrdup ("");
+      return 0;
+    }
   if (path == NULL || path[0] != '/')
     return ocirt_err_make (err, 0, "invalid recorded cgroup path \"%s\"", path ? path : "");
   if (ocirt_cg_probe (&layout, &hs, &n, err) < 0)
@@ -851,6 +890,9 @@ ocirt_cgroup_freeze (struct ocirt_cgroup *cg, bool frozen, struct ocirt_err **er
 {
   struct ocirt_cg_hier *h = freezer_of (cg);
 
+  if (cg->n == 0)
+    return ocirt_err_make (err, 0, "the container has no cgroup (rootless without cgroup access): cannot %s it",
+                           frozen ? "pause" : "resume");
   if (h == NULL)
     return ocirt_err_make (err, 0, "%s needs the cgroup freezer: no v1 freezer hierarchy and no cgroup v2",
                            frozen ? "pause" : "resume");
@@ -935,6 +977,9 @@ ocirt_cgroup_pids (struct ocirt_cgroup *cg, pid_t **pids, size_t *n, struct ocir
   struct pidlist l = { 0 };
   struct stat st;
 
+  if (cg->n == 0)
+    return ocirt_err_make (err, 0, "the container has no cgroup (rootless without cgroup access): its processes "
+                                   "cannot be listed");
   if (h == NULL || stat (h->dir, &st) < 0)
     return ocirt_err_make (err, h ? errno : ENOENT, "cgroup `%s`", h ? h->dir : cg->encoded);
   read_procs (h->dir, true, &l);
@@ -966,6 +1011,10 @@ ocirt_cgroup_kill_all (struct ocirt_cgroup *cg, int sig, struct ocirt_err **err)
   struct ocirt_cg_hier *v2 = ocirt_cg_hier_v2 (cg);
   bool frozen_here = false;
   int r;
+
+  if (cg->n == 0)
+    return ocirt_err_make (err, 0, "the container has no cgroup (rootless without cgroup access): cannot find "
+                                   "all of its processes");
 
   if (sig == SIGKILL && v2 != NULL)
     {

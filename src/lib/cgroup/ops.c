@@ -319,7 +319,7 @@ load (const struct ocirt_ctx *ctx, const char *id, struct ocirt_state **st, stru
   if (ocirt_state_read (ctx->root, id, st, err) < 0)
     return -1;
   ocirt_state_refresh (ctx->root, *st);
-  if ((*st)->cgroup_path == NULL || (*st)->cgroup_path[0] == '\0')
+  if ((*st)->cgroup_path == NULL)
     return ocirt_err_make (err, 0, "container \"%s\" has no cgroup recorded", id);
   return ocirt_cgroup_load (ctx, (*st)->cgroup_path, cg, err);
 }
