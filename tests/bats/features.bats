@@ -3,7 +3,7 @@
 
 load helpers
 
-SCHEMA_DIR=${OCIRT_SPEC_DIR:-/work/shared/oci-runtime-spec}/schema
+SCHEMA_DIR=${OCIRT_SPEC_DIR:-$TOP/../shared/oci-runtime-spec}/schema
 
 # only the test that runs a container calls setup_common; teardown_common does nothing for the others
 teardown() {
