@@ -233,3 +233,16 @@ EOF
   wait $ocirt_pid
   [ "$(tail -1 "$BATS_TEST_TMPDIR/out")" = got-term ]
 }
+
+@test "exec: ps and events see the exec'd process" {
+  start_sleeper
+  run ocirt_bg exec -d --pid-file "$BATS_TEST_TMPDIR/p" "$ID" sleep 100
+  [ "$status" -eq 0 ]
+  pid=$(cat "$BATS_TEST_TMPDIR/p")
+  run ocirt ps --format json "$ID"
+  [ "$status" -eq 0 ]
+  [ "$(jq -c 'sort' <<<"$output")" = "$(jq -cn --argjson a "$INIT" --argjson b "$pid" '[$a, $b] | sort')" ]
+  run ocirt events --stats "$ID"
+  [ "$status" -eq 0 ]
+  [ "$(jq .data.pids.current <<<"$output")" = 2 ]
+}
