@@ -397,20 +397,6 @@ join_namespaces (const struct job *j, struct ocirt_err **err)
 }
 
 static int
-fd_above (int fd, int min, struct ocirt_err **err)
-{
-  int nfd;
-
-  if (fd < 0 || fd >= min)
-    return fd;
-  nfd = fcntl (fd, F_DUPFD_CLOEXEC, min);
-  if (nfd < 0)
-    return ocirt_err_make (err, errno, "move fd %d above the preserved ones", fd);
-  close (fd);
-  return nfd;
-}
-
-static int
 setup_terminal (const struct job *j, int sock, struct ocirt_err **err)
 {
   const struct ocirt_process *p = j->proc;
@@ -446,13 +432,13 @@ exec_child (struct job *j)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  sock = fd_above (sock, min, &err);
+  sock = ocirt_fd_above (sock, min, &err);
   if (sock < 0)
     _exit (1);
-  j->console_fd = fd_above (j->console_fd, min, &err);
-  j->rootfd = fd_above (j->rootfd, min, &err);
+  j->console_fd = ocirt_fd_above (j->console_fd, min, &err);
+  j->rootfd = ocirt_fd_above (j->rootfd, min, &err);
   for (int t = 0; t < OCIRT_NS__COUNT; t++)
-    j->nsfd[t] = fd_above (j->nsfd[t], min, &err);
+    j->nsfd[t] = ocirt_fd_above (j->nsfd[t], min, &err);
   if (err != NULL)
     child_fail (sock, err);
   if (j->need_go && (read (sock, &go, 1) != 1 || go != 'G'))

@@ -52,8 +52,8 @@ log_to_parent (enum ocirt_log_level level, const char *msg, void *data)
 }
 
 /* Keep our own fds out of the range handed to the process (3..3+n-1). */
-static int
-fd_above (int fd, int min, struct ocirt_err **err)
+int
+ocirt_fd_above (int fd, int min, struct ocirt_err **err)
 {
   int nfd;
 
@@ -151,7 +151,7 @@ setup_namespaces (struct init_state *s, struct ocirt_err **err)
   s->procfd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (s->procfd < 0)
     return ocirt_err_make (err, errno, "open the runtime's /proc");
-  s->procfd = fd_above (s->procfd, 3 + a->n_preserved, err);
+  s->procfd = ocirt_fd_above (s->procfd, 3 + a->n_preserved, err);
   if (s->procfd < 0)
     return -1;
   if (ocirt_ns_child_enter (a->ns, err) < 0)
@@ -215,7 +215,7 @@ setup_rootfs (struct init_state *s, struct ocirt_err **err)
     }
   if (ocirt_rootfs_prepare (a->rootfs, in_userns, &s->rootfd, err) < 0)
     return -1;
-  s->rootfd = fd_above (s->rootfd, 3 + a->n_preserved, err);
+  s->rootfd = ocirt_fd_above (s->rootfd, 3 + a->n_preserved, err);
   if (s->rootfd < 0)
     return -1;
   mc.rootfd = s->rootfd;
@@ -537,11 +537,11 @@ ocirt_init_main (const struct ocirt_init_args *a)
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
 
-  sync_fd = fd_above (a->sync_fd, 3 + a->n_preserved, &err);
+  sync_fd = ocirt_fd_above (a->sync_fd, 3 + a->n_preserved, &err);
   if (sync_fd < 0)
     _exit (1);
   ocirt_log_set_hook (log_to_parent, NULL);
-  s.fifo_fd = fd_above (a->fifo_fd, 3 + a->n_preserved, &err);
+  s.fifo_fd = ocirt_fd_above (a->fifo_fd, 3 + a->n_preserved, &err);
   if (s.fifo_fd < 0 || init_setup (&s, &err) < 0)
     {
       ocirt_sync_send_err (sync_fd, err);

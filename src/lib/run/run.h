@@ -64,6 +64,8 @@ int ocirt_forward_and_wait (int pidfd, pid_t pid, const sigset_t *sigs, struct o
  * 3..3+n-1 survive execve. */
 int ocirt_find_executable (const char *name, char *const *env, char **out, struct ocirt_err **err);
 void ocirt_prepare_fds (int n_preserved);
+/* fd moved to min or above (CLOEXEC) when it is in the way of the fds handed to the process */
+int ocirt_fd_above (int fd, int min, struct ocirt_err **err);
 
 /* exec.c: create keeps config.json as it was in <root>/<id>/OCIRT_STATE_CONFIG, which exec reads
  * (edits of the bundle after create must not reach the container). */
