@@ -75,8 +75,10 @@ first_disk() {
   disk=$(first_disk)
   update_config '.linux.resources = {
       "devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rw"}],
-      "memory": {"limit": 67108864, "reservation": 33554432, "swap": 134217728, "swappiness": 10},
-      "cpu": {"shares": 512, "quota": 20000, "period": 100000, "burst": 1000, "cpus": "0", "mems": "0", "idle": 0},
+      "memory": {"limit": 67108864, "reservation": 33554432, "swap": 134217728, "swappiness": 10,
+                 "kernelTCP": 16777216, "disableOOMKiller": true},
+      "cpu": {"shares": 512, "quota": 20000, "period": 100000, "burst": 1000, "cpus": "0", "mems": "0", "idle": 0,
+              "realtimePeriod": 500000},
       "pids": {"limit": 50},
       "blockIO": {"weight": 300}
     }'
@@ -91,6 +93,9 @@ first_disk() {
   [ "$(cgread memory memory.soft_limit_in_bytes)" = 33554432 ]
   [ "$(cgread memory memory.memsw.limit_in_bytes)" = 134217728 ]
   [ "$(cgread memory memory.swappiness)" = 10 ]
+  [ "$(cgread memory memory.kmem.tcp.limit_in_bytes)" = 16777216 ]
+  cgread memory memory.oom_control | grep -qx 'oom_kill_disable 1'
+  [ "$(cgread cpu cpu.rt_period_us)" = 500000 ]
   [ "$(cgread cpu cpu.shares)" = 512 ]
   [ "$(cgread cpu cpu.cfs_quota_us)" = 20000 ]
   [ "$(cgread cpu cpu.cfs_period_us)" = 100000 ]
@@ -123,8 +128,19 @@ first_disk() {
   [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "kernel without 2MB huge pages"
   grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers || skip "no hugetlb controller on cgroup2"
   update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 8388608}]'
+  if [ -d /sys/kernel/mm/hugepages/hugepages-1048576kB ]; then
+    update_config '.linux.resources.unified = {"hugetlb.1GB.max": "1073741824"}'
+  fi
   start_ct sleep 100
   [ "$(cat /sys/fs/cgroup/unified$CG_PARENT/$CT/hugetlb.2MB.max)" = 8388608 ]
+  [ ! -d /sys/kernel/mm/hugepages/hugepages-1048576kB ] || [ "$(cat /sys/fs/cgroup/unified$CG_PARENT/$CT/hugetlb.1GB.max)" = 1073741824 ]
+  run ocirt events --stats "$CT"
+  echo "$output" | jq -e '.data.hugetlb | has("2MB")'
+  # a unified key whose controller cgroup2 does not have here is refused, naming it
+  update_config ".linux.resources.unified = {\"memory.high\": \"1000000\"} | .linux.cgroupsPath = \"$CG_PARENT/ct2\""
+  run ocirt_bg create --bundle "$BUNDLE" ct2
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"memory.high"*"memory"* ]]
 }
 
 @test "a field whose controller is missing fails naming the field and the controller, leaving nothing" {

@@ -867,9 +867,26 @@ ocirt_cgroup_update (struct ocirt_cgroup *cg, const struct ocirt_resources *r, s
   struct ocirt_cg_avail av;
   int ret;
 
+  struct ocirt_resources with_limit;
+  struct ocirt_cg_hier *v2 = ocirt_cg_hier_v2 (cg);
+  uint64_t cur;
+
   avail_of (cg, &av);
   if (r != NULL && r->n_devices > 0)
     log_debug ("update: linux.resources.devices is not changed on a live container (as runc)");
+  if (r != NULL && r->has_memory && r->memory.has_swap && !r->memory.has_limit && !(av.v1 & CG_BIT (CG_MEMORY))
+      && v2 != NULL)
+    {
+      /* v2's swap.max is derived from memory+swap and the limit: take the limit in force. */
+      cleanup_err struct ocirt_err *e = NULL;
+      if (ocirt_cg_read_u64 (v2->dir, "memory.max", &cur, &e) == 0 && cur != UINT64_MAX)
+        {
+          with_limit = *r;
+          with_limit.memory.has_limit = true;
+          with_limit.memory.limit = (int64_t) cur;
+          r = &with_limit;
+        }
+    }
   if (ocirt_cg_plan_make (r, NULL, 0, &av, true, &plan, err) < 0)
     return -1;
   ret = apply_plan (cg, &plan, NULL, 0, false, err);
