@@ -178,6 +178,7 @@ struct job
   pid_t pid; /* the init */
   int pidfd;
   int console_fd; /* --console-socket, connected */
+  int notify_fd;  /* linux.seccomp.listenerPath, connected */
   int master;     /* the pty master the init sent (terminal, no console socket) */
   struct undo undo;
 };
@@ -204,6 +205,8 @@ job_free (struct job *j)
     close (j->pidfd);
   if (j->console_fd >= 0)
     close (j->console_fd);
+  if (j->notify_fd >= 0)
+    close (j->notify_fd);
   if (j->master >= 0)
     close (j->master);
   if (j->lock_fd >= 0)
@@ -311,6 +314,22 @@ open_idmaps (struct job *j, struct ocirt_err **err)
   return 0;
 }
 
+/* SCMP_ACT_NOTIFY: the agent's socket is connected here, by the runtime, in the host's mount
+ * namespace and with its credentials; the init sends the listener fd and the state on it once
+ * its filter is loaded, right before execve. */
+static int
+connect_listener (struct job *j, struct ocirt_err **err)
+{
+  const char *path = j->spec->linux_.seccomp.listener_path;
+
+  if (path == NULL || path[0] == '\0')
+    return ocirt_err_make (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
+  j->notify_fd = ocirt_console_socket_connect (path, err);
+  if (j->notify_fd < 0)
+    return ocirt_err_wrap (err, "linux.seccomp.listenerPath");
+  return 0;
+}
+
 /* Everything that can be checked before anything exists. */
 static int
 job_load (struct job *j, struct ocirt_err **err)
@@ -377,8 +396,8 @@ job_load (struct job *j, struct ocirt_err **err)
     {
       if (ocirt_security_prepare (j->spec, j->spec->process, &j->sec, err) < 0)
         return -1;
-      if (ocirt_security_uses_notify (j->sec))
-        return ocirt_err_make (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY is not supported by the lifecycle yet");
+      if (ocirt_security_uses_notify (j->sec) && connect_listener (j, err) < 0)
+        return -1;
     }
   build_env (j);
   return 0;
@@ -513,6 +532,7 @@ job_spawn (struct job *j, struct ocirt_err **err)
         .cgroup_mount = has_cgroup_mount (&j->mounts),
         .bundle = j->bundle,
         .console_fd = j->console_fd,
+        .notify_fd = j->notify_fd,
       };
       close (j->sock[0]);
       if (j->lock_fd >= 0)
@@ -588,7 +608,7 @@ create_container (const struct ocirt_ctx *ctx, const struct ocirt_create_opts *o
                   pid_t *pid_out, int *master_out, struct ocirt_err **err)
 {
   struct job j = { .ctx = ctx, .o = o, .detach = detach, .lock_fd = -1, .fifo_fd = -1, .sock = { -1, -1 },
-                   .pidfd = -1, .console_fd = -1, .master = -1 };
+                   .pidfd = -1, .console_fd = -1, .notify_fd = -1, .master = -1 };
   sigset_t stop, old;
   int ret;
 

@@ -32,6 +32,7 @@
 #include "ocirt/log.h"
 #include "ocirt/security.h"
 #include "ocirt/spec.h"
+#include "ocirt/state.h"
 #include "ocirt/terminal.h"
 #include "ocirt/xalloc.h"
 #include "run.h"
@@ -457,6 +458,50 @@ ocirt_prepare_fds (int n_preserved)
     fcntl (fd, F_SETFD, 0);
 }
 
+/* SCMP_ACT_NOTIFY: the listener fd and the container process state (config-linux.md) go to the
+ * agent on the socket the runtime connected. The filter is loaded already: sendmsg may not be a
+ * NOTIFY rule (security's prepare refuses it). */
+static int
+send_listener_fd (const struct init_state *s, int notify_fd, struct ocirt_err **err)
+{
+  const struct ocirt_init_args *a = s->a;
+  const struct ocirt_spec *spec = a->spec;
+  struct ocirt_state st;
+  cleanup_free char **keys = xzalloc ((spec->n_annotations + 1) * sizeof *keys);
+  cleanup_free char **values = xzalloc ((spec->n_annotations + 1) * sizeof *values);
+  cleanup_free char *json = NULL;
+  char self[32];
+  ssize_t n;
+  int r;
+
+  /* our pid as the runtime (and the agent) sees it: "self" in the runtime's procfs */
+  n = readlinkat (s->procfd, "self", self, sizeof self - 1);
+  if (n < 0)
+    return ocirt_err_make (err, errno, "seccomp notify: read our pid");
+  self[n] = '\0';
+  memset (&st, 0, sizeof st);
+  st.oci_version = spec->oci_version;
+  st.id = (char *) a->id;
+  st.status = OCIRT_STATUS_CREATING; /* as runc tells the agent */
+  st.pid = (pid_t) strtol (self, NULL, 10);
+  st.bundle = (char *) a->bundle;
+  for (size_t i = 0; i < spec->n_annotations; i++)
+    {
+      keys[i] = spec->annotations[i].key;
+      values[i] = spec->annotations[i].value;
+    }
+  st.annotation_keys = keys;
+  st.annotation_values = values;
+  st.n_annotations = spec->n_annotations;
+  json = ocirt_seccomp_notify_state_json (spec->linux_.seccomp.listener_metadata, st.pid, &st);
+  r = ocirt_fd_send (a->notify_fd, notify_fd, json, err);
+  close (notify_fd);
+  close (a->notify_fd);
+  if (r < 0)
+    return ocirt_err_wrap (err, "linux.seccomp.listenerPath: send the seccomp fd");
+  return 0;
+}
+
 static _Noreturn void
 wait_and_exec (struct init_state *s)
 {
@@ -488,7 +533,8 @@ wait_and_exec (struct init_state *s)
       _exit (1);
     }
   ocirt_prepare_fds (a->n_preserved);
-  if (ocirt_security_apply_process (a->sec, proc, &notify_fd, &err) < 0)
+  if (ocirt_security_apply_process (a->sec, proc, &notify_fd, &err) < 0
+      || (notify_fd >= 0 && send_listener_fd (s, notify_fd, &err) < 0))
     {
       fifo_report_err (fd, err);
       _exit (1);

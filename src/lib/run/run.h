@@ -32,6 +32,7 @@ struct ocirt_init_args
   bool cgroup_mount;                     /* a mount of type cgroup: read the host's cgroup layout */
   const char *bundle;                    /* absolute, for the hooks' state */
   int console_fd;                        /* connected --console-socket, or -1 */
+  int notify_fd;                         /* connected linux.seccomp.listenerPath, or -1 */
 };
 
 /* The container side: never returns (execs the process, or _exits after reporting an error). */
