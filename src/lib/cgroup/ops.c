@@ -658,14 +658,13 @@ ocirt_container_events (const struct ocirt_ctx *ctx, const char *id, bool stats_
                 emit_oom (id);
               kills = k;
             }
-          else if (still_there (ctx, id) || ocirt_cg_hier_for (cg, CG_MEMORY) != NULL)
+          else
             {
               /* the v1 eventfd also fires when the cgroup is removed: only a live cgroup had an OOM */
               struct stat sb;
-              if (stat (ocirt_cg_hier_for (cg, CG_MEMORY)->dir, &sb) == 0)
-                emit_oom (id);
-              else
+              if (stat (ocirt_cg_hier_for (cg, CG_MEMORY)->dir, &sb) < 0)
                 return 0;
+              emit_oom (id);
             }
         }
     }
