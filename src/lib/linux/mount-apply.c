@@ -122,6 +122,16 @@ mount_bind (const struct ocirt_mount_op *op, const char *source, bool recursive,
   return attach_tree (tree, is_dir, op, mc, err);
 }
 
+static size_t
+first_bind (const struct ocirt_mount_plan *plan)
+{
+  size_t i = 0;
+
+  while (i < plan->n && plan->ops[i].kind != OCIRT_MOUNT_BIND)
+    i++;
+  return i;
+}
+
 int
 ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, struct ocirt_err **err)
 {
@@ -133,6 +143,13 @@ ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, struct ocirt_err **err
       if (op->kind != OCIRT_MOUNT_BIND)
         continue;
       tree = bind_source (op->source, op->f.recursive, op, &op->source_is_dir, err);
+      if (tree < 0 && (*err)->errnum == EPERM && i == first_bind (plan))
+        {
+          /* an unprivileged (rootless) runtime may not clone mounts: the init clones them in
+           * its own user and mount namespaces instead */
+          ocirt_err_freep (err);
+          return 0;
+        }
       if (tree < 0)
         return -1;
       op->tree_fd = tree;

@@ -373,6 +373,10 @@ init_setup (struct init_state *s, struct ocirt_err **err)
 
   if (wait_go (sync_fd, err) < 0)
     return -1;
+  /* no ptrace, no /proc/PID/mem for the container's processes while we hold host fds. Not before
+   * GO: an unprivileged runtime could not open our /proc/PID/uid_map to write it. Until then we
+   * only wait, and no process of the container exists yet. */
+  prctl (PR_SET_DUMPABLE, 0);
   log_debug ("init: got GO");
   if (setup_namespaces (s, err) < 0)
     return -1;
@@ -577,8 +581,6 @@ ocirt_init_main (const struct ocirt_init_args *a)
   /* the runtime gone before READY: nothing to wait for. (Had it died before this line, the
    * sync socket says so: EOF instead of GO.) */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  /* no ptrace, no /proc/PID/mem for the container's processes while we hold host fds */
-  prctl (PR_SET_DUMPABLE, 0);
   catch_terminating_signals ();
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
