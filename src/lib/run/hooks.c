@@ -390,7 +390,7 @@ ocirt_hooks_run (const struct ocirt_hooks *hooks, enum ocirt_hook_kind kind, con
           log_warning ("%s", text);
           continue;
         }
-      if (*err == NULL)
+      if (err != NULL && *err == NULL)
         *err = steal_ptr (&e);
       return -1;
     }
