@@ -221,7 +221,7 @@ process_from_flags (struct job *j, struct ocirt_err **err)
     replace_str (&p->apparmor_profile, o->apparmor);
   if (o->process_label != NULL)
     replace_str (&p->selinux_label, o->process_label);
-  return ocirt_process_check (p, "exec", err);
+  return ocirt_process_check (p, "the new process", err);
 }
 
 static int
