@@ -267,12 +267,13 @@ ocirt_keep_config (const char *root, const char *id, const char *bundle, struct 
         continue;
       if (n < 0)
         return ocirt_err_make (err, errno, "read `%s`", from);
-      for (ssize_t off = 0; off < n;)
+      for (ssize_t off = 0, w; off < n; off += w)
         {
-          ssize_t w = write (out, buf + off, (size_t) (n - off));
-          if (w < 0 && errno != EINTR)
+          w = write (out, buf + off, (size_t) (n - off));
+          if (w < 0 && errno == EINTR)
+            w = 0;
+          else if (w < 0)
             return ocirt_err_make (err, errno, "write `%s`", to);
-          off += w > 0 ? w : 0;
         }
     }
   return 0;
@@ -290,6 +291,7 @@ static int
 load_container (struct job *j, struct ocirt_err **err)
 {
   const struct ocirt_exec_opts *o = j->o;
+
   if (ocirt_id_validate (o->id, err) < 0 || ocirt_state_read (j->ctx->root, o->id, &j->st, err) < 0)
     return -1;
   ocirt_state_refresh (j->ctx->root, j->st);
