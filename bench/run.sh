@@ -165,9 +165,8 @@ mkdir -p "$out"
   echo "state roots and bundles: $base on $(stat -fc %T "$base")"
   for rt in ${runtimes//,/ }; do
     case $rt in floor*) continue ;; esac
-    echo "$rt: $("${bin[$rt]}" --version | head -1) (${bin[$rt]})"
+    echo "$rt: $("${bin[$rt]}" --version | sed -n '1p; s/^commit: */commit /p' | paste -sd, -) (${bin[$rt]})"
   done
-  has ocirt && echo "ocirt commit: $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
   echo "floor: bench/floor.c, static, gcc -O2"
 } > "$out/env.txt"
 cat "$out/env.txt"
