@@ -35,7 +35,8 @@ int ocirt_container_start (const struct ocirt_ctx *ctx, const char *id, struct o
 int ocirt_container_run (const struct ocirt_ctx *ctx, const struct ocirt_run_opts *o, struct ocirt_err **err);
 /* kill: sig to the init (checked against pid reuse), or with all to every process of its cgroup. */
 int ocirt_container_kill (const struct ocirt_ctx *ctx, const char *id, int sig, bool all, struct ocirt_err **err);
-/* delete: a stopped container, or with force any (SIGKILL and wait first). */
+/* delete: a stopped container, or with force any (SIGKILL and wait first); with force, an id that
+ * does not exist is no error (as runc). */
 int ocirt_container_delete (const struct ocirt_ctx *ctx, const char *id, bool force, struct ocirt_err **err);
 
 /* "TERM", "SIGTERM", "15" -> 15. Errors name the bad value. */

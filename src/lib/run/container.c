@@ -817,6 +817,15 @@ destroy (const struct ocirt_ctx *ctx, struct ocirt_state *st, struct ocirt_err *
   return 0;
 }
 
+static bool
+state_dir_exists (const char *root, const char *id)
+{
+  cleanup_free char *dir = xfmt ("%s/%s", root, id);
+  struct stat st;
+
+  return lstat (dir, &st) == 0 || errno != ENOENT;
+}
+
 int
 ocirt_container_delete (const struct ocirt_ctx *ctx, const char *id, bool force, struct ocirt_err **err)
 {
@@ -828,7 +837,9 @@ ocirt_container_delete (const struct ocirt_ctx *ctx, const char *id, bool force,
     return -1;
   if (ocirt_state_lock (ctx->root, id, &lock_fd, err) < 0)
     return -1;
-  if (ocirt_state_read (ctx->root, id, &st, err) == 0)
+  if (force && !state_dir_exists (ctx->root, id))
+    ret = 0; /* as runc: podman and containerd `delete --force` after a create that failed */
+  else if (ocirt_state_read (ctx->root, id, &st, err) == 0)
     {
       ocirt_state_refresh (ctx->root, st);
       if (st->status != OCIRT_STATUS_STOPPED && !force)
