@@ -164,6 +164,17 @@ test_nul_byte_outside_string (void)
   is_str (e, "t.json: syntax error at line 1, column 9: invalid char in json text", "a raw NUL byte is a syntax error");
 }
 
+/* Found by tests/fuzz/fuzz-spec: an empty object or array closed before any value was stored
+ * indexed the (still NULL) children array, undefined behaviour that clang's UBSan reports (the
+ * sanitizer build of CI runs this). */
+static void
+test_empty_containers_first (void)
+{
+  is_error ("{}", "", "an empty object as the whole document");
+  is_error ("[]", "", "an empty array as the whole document");
+  is_error ("[[], {}, {\"a\": []}]", "", "empty containers before and after values");
+}
+
 static char *
 nested (size_t depth)
 {
@@ -295,6 +306,7 @@ main (void)
   test_empty_truncated ();
   test_utf8 ();
   test_nul_byte_outside_string ();
+  test_empty_containers_first ();
   test_depth ();
   test_duplicates ();
   test_big_fast ();

@@ -318,7 +318,7 @@ close_container (struct builder *b)
   struct frame *f = &b->stack[b->depth - 1];
   struct ocirt_json *j = f->node;
   size_t n = b->n_children - f->start;
-  const struct child *c = &b->children[f->start];
+  const struct child *c = n > 0 ? &b->children[f->start] : NULL; /* children is NULL before the first */
 
   j->len = n;
   if (n > 0)
@@ -342,10 +342,11 @@ cb_end_map (void *ctx)
 {
   struct builder *b = ctx;
   const struct frame *f = &b->stack[b->depth - 1];
-  const struct child *c = &b->children[f->start];
+  size_t n = b->n_children - f->start;
+  const struct child *c = n > 0 ? &b->children[f->start] : NULL; /* children is NULL before the first */
   size_t first = 0, second = 0;
 
-  if (find_duplicate (c, b->n_children - f->start, &first, &second))
+  if (find_duplicate (c, n, &first, &second))
     {
       struct path_buf p = { 0 };
 
