@@ -177,6 +177,15 @@ find_command (const char *name)
   return NULL;
 }
 
+/* CVE-2019-5736: the commands that put a runtime process into a container's namespaces run from a
+ * sealed copy of the binary, so the container can never reach the host's file through
+ * /proc/PID/exe (exe-seal.c; skipped when the binary is on a read-only mount). */
+static bool
+enters_container (const struct command *cmd)
+{
+  return cmd->fn == cmd_create || cmd->fn == cmd_run || cmd->fn == cmd_exec;
+}
+
 /* The one place an error is reported. With --log FILE the line goes to the file in the chosen
  * format and a plain copy to stderr, as runc does (containerd reads the file, people stderr). */
 static int
@@ -220,6 +229,8 @@ main (int argc, char **argv)
       return report (err);
     }
   log_debug ("command %s", cmd->name);
+  if (enters_container (cmd) && ocirt_exe_reexec_sealed (argv, &err) < 0)
+    return report (err);
   /* Compiled seccomp programs are kept in the state root: libseccomp needs ~30 ms for podman's
    * profile here, a cached program loads in microseconds (security.h). */
   seccomp_cache = xfmt ("%s/.seccomp-cache", ctx.root);

@@ -22,6 +22,7 @@ teardown() {
     wait "$p" 2>/dev/null || true
   done
   [ -z "${TEST_USER:-}" ] || remove_test_user
+  [ -z "${RO_MNT:-}" ] || umount "$RO_MNT" 2>/dev/null || true
   teardown_common
 }
 
@@ -695,4 +696,37 @@ rootless_bundle() {
   [ "${lines[1]}" = "1000 5" ]
   [ "$(echo ${lines[3]})" = "1 400000 65536" ]
   as_user "$OCIRT" --root "$RL_ROOT/state" delete --force rl2 2>/dev/null || true
+}
+
+# The runtime process that sits in a container's namespaces (here `run` in the foreground, the
+# init's parent) runs from a sealed memfd unless its binary is on a read-only mount.
+runtime_exe_while_running() {
+  local bin=$1 pid i
+  set_args sleep 30
+  "$bin" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$CTR" > /dev/null 2>&1 &
+  pid=$!
+  for i in $(seq 100); do
+    [ "$("$OCIRT" --root "$TEST_ROOT" state "$CTR" 2>/dev/null | jq -r .status)" = running ] && break
+    sleep 0.05
+  done
+  EXE=$(readlink "/proc/$pid/exe")
+  "$OCIRT" --root "$TEST_ROOT" kill "$CTR" KILL
+  wait "$pid" || true
+  echo "runtime exe: $EXE"
+}
+
+@test "CVE-2019-5736: run and exec re-execute from a sealed copy of the binary" {
+  runtime_exe_while_running "$OCIRT"
+  [[ "$EXE" == /memfd:ocirt* ]]
+}
+
+@test "CVE-2019-5736: no copy when the binary sits on a read-only mount" {
+  RO_MNT=$BATS_TEST_TMPDIR/ro
+  mkdir -p "$RO_MNT"
+  cp "$OCIRT" "$RO_MNT/ocirt"
+  mount --bind "$RO_MNT" "$RO_MNT"
+  mount -o remount,bind,ro "$RO_MNT"
+  runtime_exe_while_running "$RO_MNT/ocirt"
+  umount "$RO_MNT" && RO_MNT=
+  [ "$EXE" = "$BATS_TEST_TMPDIR/ro/ocirt" ]
 }

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,28 +27,39 @@
 
 extern char **environ;
 
+static bool
+is_sealed_fd (int fd)
+{
+  int seals = fcntl (fd, F_GET_SEALS);
+  return seals >= 0 && (seals & OCIRT_SEALS) == OCIRT_SEALS;
+}
+
 bool
 ocirt_exe_is_sealed (void)
 {
   cleanup_close int fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  int seals;
 
-  if (fd < 0)
-    return false;
-  seals = fcntl (fd, F_GET_SEALS);
-  return seals >= 0 && (seals & OCIRT_SEALS) == OCIRT_SEALS;
+  return fd >= 0 && is_sealed_fd (fd);
+}
+
+/* No copy is needed when the binary cannot be written through any handle the container could
+ * get: it already is a sealed memfd (we were re-executed), or it sits on a read-only mount, where
+ * reopening /proc/PID/exe for writing fails with EROFS whoever asks. */
+static bool
+exe_is_safe (int fd)
+{
+  struct statvfs sv;
+
+  return is_sealed_fd (fd) || (fstatvfs (fd, &sv) == 0 && (sv.f_flag & ST_RDONLY));
 }
 
 static int
-sealed_copy (struct ocirt_err **err)
+sealed_copy (int src, struct ocirt_err **err)
 {
-  cleanup_close int src = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   cleanup_close int mfd = -1;
   struct stat st;
   off_t off = 0;
 
-  if (src < 0)
-    return ocirt_err_make (err, errno, "open /proc/self/exe");
   if (fstat (src, &st) < 0)
     return ocirt_err_make (err, errno, "stat /proc/self/exe");
   /* MFD_EXEC: with vm.memfd_noexec set, a memfd is not executable without it (Linux >= 6.3). */
@@ -73,11 +85,14 @@ sealed_copy (struct ocirt_err **err)
 int
 ocirt_exe_reexec_sealed (char **argv, struct ocirt_err **err)
 {
+  cleanup_close int src = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   cleanup_close int mfd = -1;
 
-  if (ocirt_exe_is_sealed ())
+  if (src < 0)
+    return ocirt_err_make (err, errno, "open /proc/self/exe");
+  if (exe_is_safe (src))
     return 0;
-  mfd = sealed_copy (err);
+  mfd = sealed_copy (src, err);
   if (mfd < 0)
     return -1;
   syscall (SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
