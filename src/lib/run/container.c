@@ -37,6 +37,7 @@
 #include "ocirt/spec.h"
 #include "ocirt/state.h"
 #include "ocirt/terminal.h"
+#include "ocirt/testhook.h"
 #include "ocirt/xalloc.h"
 #include "run.h"
 #include "sync.h"
@@ -389,7 +390,8 @@ job_load (struct job *j, struct ocirt_err **err)
     return ocirt_err_make (err, 0, "linux.rootfsPropagation: unknown value `%s`", l->rootfs_propagation);
   if (ocirt_ns_open (&j->ns, err) < 0)
     return -1;
-  if (open_idmaps (j, err) < 0 || ocirt_mount_prepare_binds (&j->mounts, err) < 0)
+  if (open_idmaps (j, err) < 0
+      || ocirt_mount_prepare_binds (&j->mounts, j->ns.new_user || j->ns.join_user || j->ns.join_mount, err) < 0)
     return -1;
 
   if (j->spec->process != NULL)
@@ -443,9 +445,11 @@ wait_ready (struct job *j, struct ocirt_err **err)
           return ocirt_err_make (err, m.value, "%s", m.text);
         case OCIRT_SYNC_READY:
           log_debug ("init %d is ready", j->pid);
+        OCIRT_TEST_FAIL_AT ("ready");
           return 0;
         case OCIRT_SYNC_HOOKS:
           /* the init has its mounts and has not pivoted: prestart and createRuntime run here */
+        OCIRT_TEST_FAIL_AT ("hooks");
           j->undo.poststop_spec = j->spec;
           j->undo.bundle = j->bundle;
           j->undo.pid = j->pid;
@@ -491,12 +495,15 @@ job_spawn (struct job *j, struct ocirt_err **err)
 
   if (ocirt_state_lock (ctx->root, j->o->id, &j->lock_fd, err) < 0)
     return -1;
+  OCIRT_TEST_FAIL_AT ("lock");
   if (ocirt_state_dir_create (ctx->root, j->o->id, err) < 0)
     return -1;
   j->undo.state_dir = true;
+  OCIRT_TEST_FAIL_AT ("state-dir");
   if (ocirt_cgroup_create (ctx, j->o->id, j->spec, &j->cg, err) < 0)
     return -1;
   j->undo.cg = j->cg;
+  OCIRT_TEST_FAIL_AT ("cgroup");
   fifo = xfmt ("%s/%s/" FIFO_NAME, ctx->root, j->o->id);
   /* 0622 past the umask: the init opens it for writing as whatever uid is root in its user ns
    * (the state dir, 0700, keeps everyone else out) */
@@ -507,6 +514,7 @@ job_spawn (struct job *j, struct ocirt_err **err)
     return ocirt_err_make (err, errno, "open `%s`", fifo);
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0)
     return ocirt_err_make (err, errno, "socketpair");
+  OCIRT_TEST_FAIL_AT ("fifo");
 
   if (ocirt_ns_parent_enter (&j->ns, j->spec, err) < 0)
     {
@@ -549,6 +557,7 @@ job_spawn (struct job *j, struct ocirt_err **err)
     return -1;
   close (j->sock[1]);
   j->sock[1] = -1;
+  OCIRT_TEST_FAIL_AT ("clone");
   log_debug ("cloned the container init %d (flags %#llx, %s)", pid, (unsigned long long) j->ns.clone_flags,
              into_cgroup ? "into its cgroup" : "cgroup joined after");
 
@@ -558,6 +567,7 @@ job_spawn (struct job *j, struct ocirt_err **err)
     return -1;
   if (ocirt_sync_send (j->sock[0], OCIRT_SYNC_GO, 0, NULL) < 0)
     return ocirt_err_make (err, errno, "tell the container init to go on");
+  OCIRT_TEST_FAIL_AT ("go");
   return wait_ready (j, err);
 }
 
@@ -594,10 +604,12 @@ job_record (struct job *j, struct ocirt_err **err)
   st.n_annotations = n;
   if (ocirt_state_write (j->ctx->root, &st, err) < 0)
     return -1;
+  OCIRT_TEST_FAIL_AT ("state-written");
   if (ocirt_keep_config (j->ctx->root, j->o->id, j->bundle, err) < 0)
     return -1;
   if (j->o->pid_file != NULL && ocirt_write_pid_file (j->o->pid_file, j->pid, err) < 0)
     return -1;
+  OCIRT_TEST_FAIL_AT ("created");
   return 0;
 }
 
@@ -718,6 +730,7 @@ release_init (const char *root, const struct ocirt_state *st, struct ocirt_err *
       else if (p[1].revents != 0)
         return ocirt_err_make (err, 0, "the container init exited before it could start the process");
     }
+  OCIRT_TEST_FAIL_AT ("start-released");
   if (unlink (fifo) < 0)
     return ocirt_err_make (err, errno, "remove `%s`", fifo);
   return 0;
@@ -765,6 +778,7 @@ start_locked (const struct ocirt_ctx *ctx, const char *id, struct ocirt_err **er
   st->status = OCIRT_STATUS_RUNNING;
   if (ocirt_state_write (ctx->root, st, err) < 0)
     return -1;
+  OCIRT_TEST_FAIL_AT ("start-running");
   return poststart (ctx, st, err);
 }
 
@@ -804,10 +818,12 @@ destroy (const struct ocirt_ctx *ctx, struct ocirt_state *st, struct ocirt_err *
       if (ocirt_cgroup_load (ctx, st->cgroup_path, &cg, err) < 0 || ocirt_cgroup_destroy (cg, err) < 0)
         return ocirt_err_wrap (err, "delete container `%s`", st->id);
     }
+  OCIRT_TEST_FAIL_AT ("delete-cgroup");
   if (pidfd >= 0)
     pidfd_wait_exit (pidfd);
   if (ocirt_state_remove (ctx->root, st->id, err) < 0)
     return -1;
+  OCIRT_TEST_FAIL_AT ("delete-removed");
   if (spec == NULL)
     {
       cleanup_free char *t = ocirt_err_text (e);

@@ -34,6 +34,7 @@
 #include "ocirt/spec.h"
 #include "ocirt/state.h"
 #include "ocirt/terminal.h"
+#include "ocirt/testhook.h"
 #include "ocirt/xalloc.h"
 #include "run.h"
 #include "sync.h"
@@ -229,12 +230,15 @@ setup_rootfs (struct init_state *s, struct ocirt_err **err)
       log_debug ("init: mount %s", a->mounts->ops[i].destination);
       if (ocirt_mount_apply (&a->mounts->ops[i], &mc, err) < 0)
         return -1;
+      if (i == 0)
+      OCIRT_TEST_FAIL_AT ("init-mounts");
     }
   if (!a->mounts->dev_bind
       && ocirt_devices_setup (s->rootfd, spec, true, in_userns, err) < 0)
     return -1;
   if (create_hooks (s, err) < 0)
     return -1;
+  OCIRT_TEST_FAIL_AT ("init-pivot");
   return ocirt_rootfs_pivot (s->rootfd, a->no_pivot, err);
 }
 
@@ -378,6 +382,7 @@ init_setup (struct init_state *s, struct ocirt_err **err)
    * only wait, and no process of the container exists yet. */
   prctl (PR_SET_DUMPABLE, 0);
   log_debug ("init: got GO");
+  OCIRT_TEST_FAIL_AT ("init-go");
   if (setup_namespaces (s, err) < 0)
     return -1;
   umask_saved = umask (0); /* device and mount target modes as configured */
@@ -531,6 +536,7 @@ wait_and_exec (struct init_state *s)
       close (fd);
     }
   log_debug ("init: start came");
+  OCIRT_TEST_FAIL_AT ("init-start");
   if (ocirt_hooks_run_spec (a->spec, OCIRT_HOOK_START_CONTAINER, a->id, a->bundle, s->pid, &err) < 0)
     {
       fifo_report_err (fd, err);
@@ -597,6 +603,7 @@ ocirt_init_main (const struct ocirt_init_args *a)
     }
   if (s.rootfd >= 0)
     close (s.rootfd);
+  OCIRT_TEST_FAIL_AT ("init-ready");
   prctl (PR_SET_PDEATHSIG, 0);
   ocirt_sync_send (sync_fd, OCIRT_SYNC_READY, 0, NULL);
   /* from here log lines have nowhere to go (the hook drops them): never the container's stderr */
