@@ -133,7 +133,7 @@ first_bind (const struct ocirt_mount_plan *plan)
 }
 
 int
-ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, struct ocirt_err **err)
+ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, bool all, struct ocirt_err **err)
 {
   for (size_t i = 0; i < plan->n; i++)
     {
@@ -141,6 +141,12 @@ ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, struct ocirt_err **err
       int tree;
 
       if (op->kind != OCIRT_MOUNT_BIND)
+        continue;
+      /* The init, root over a copy of our mount namespace, clones the others itself, in their
+       * turn: a tree cloned here is older than every mount the init makes, and mountinfo (in
+       * creation order since Linux 6.8) would list it before them, out of the config's order
+       * (runtime-tools' `mounts` program checks that order). */
+      if (!all && !op->idmapped)
         continue;
       tree = bind_source (op->source, op->f.recursive, op, &op->source_is_dir, err);
       if (tree < 0 && (*err)->errnum == EPERM && i == first_bind (plan))

@@ -28,11 +28,12 @@ struct ocirt_mount_ctx
  * rootfs onto itself (pivot_root needs a mount point) and returns an O_PATH fd of it. */
 int ocirt_rootfs_prepare (const char *rootfs, bool in_userns, int *rootfd, struct ocirt_err **err);
 int ocirt_mount_apply (const struct ocirt_mount_op *op, const struct ocirt_mount_ctx *mc, struct ocirt_err **err);
-/* In the runtime, before clone: every bind's source cloned (open_tree) with its flags and idmap
- * set. The runtime reaches any source and may idmap with any user namespace; the init, maybe root
- * of a user namespace only, just attaches the trees it inherits. */
+/* In the runtime, before clone: the idmapped binds, or every bind when `all` (a user namespace,
+ * or a joined mount namespace, where our paths may not lead), cloned (open_tree) with their flags and idmap set. The runtime reaches any
+ * source and may idmap with any user namespace; the init, maybe root of a user namespace only,
+ * just attaches the trees it inherits, and clones the rest itself. */
 struct ocirt_mount_plan;
-int ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, struct ocirt_err **err);
+int ocirt_mount_prepare_binds (struct ocirt_mount_plan *plan, bool all, struct ocirt_err **err);
 /* Default devices (unless dev_bind), linux.devices, /dev symlinks and /dev/ptmx. */
 int ocirt_devices_setup (int rootfd, const struct ocirt_spec *spec, bool default_devices, bool in_userns,
                          struct ocirt_err **err);

@@ -390,7 +390,8 @@ job_load (struct job *j, struct ocirt_err **err)
     return ocirt_err_make (err, 0, "linux.rootfsPropagation: unknown value `%s`", l->rootfs_propagation);
   if (ocirt_ns_open (&j->ns, err) < 0)
     return -1;
-  if (open_idmaps (j, err) < 0 || ocirt_mount_prepare_binds (&j->mounts, err) < 0)
+  if (open_idmaps (j, err) < 0
+      || ocirt_mount_prepare_binds (&j->mounts, j->ns.new_user || j->ns.join_user || j->ns.join_mount, err) < 0)
     return -1;
 
   if (j->spec->process != NULL)
