@@ -824,7 +824,7 @@ destroy (const struct ocirt_ctx *ctx, struct ocirt_state *st, struct ocirt_err *
   if (ocirt_state_remove (ctx->root, st->id, err) < 0)
     return -1;
   OCIRT_TEST_FAIL_AT ("delete-removed");
-  if (spec == NULL)
+  if (spec == NULL && st->status != OCIRT_STATUS_CREATING) /* a killed create kept no config yet */
     {
       cleanup_free char *t = ocirt_err_text (e);
       log_warning ("delete container `%s`: no poststop hooks: %s", st->id, t);
