@@ -485,6 +485,8 @@ wait_ready (struct job *j, struct ocirt_err **err)
     }
 }
 
+static int job_write_state (struct job *j, enum ocirt_status status, struct ocirt_err **err);
+
 static int
 job_spawn (struct job *j, struct ocirt_err **err)
 {
@@ -503,6 +505,8 @@ job_spawn (struct job *j, struct ocirt_err **err)
   if (ocirt_cgroup_create (ctx, j->o->id, j->spec, &j->cg, err) < 0)
     return -1;
   j->undo.cg = j->cg;
+  if (job_write_state (j, OCIRT_STATUS_CREATING, err) < 0)
+    return -1;
   OCIRT_TEST_FAIL_AT ("cgroup");
   fifo = xfmt ("%s/%s/" FIFO_NAME, ctx->root, j->o->id);
   /* 0622 past the umask: the init opens it for writing as whatever uid is root in its user ns
@@ -571,8 +575,11 @@ job_spawn (struct job *j, struct ocirt_err **err)
   return wait_ready (j, err);
 }
 
+/* state.json as the container is now: "creating" (pid 0) as soon as its cgroup exists, so that a
+ * create killed halfway leaves a record `delete --force` can take down (destroying the cgroup
+ * ends whatever the init had become), then "created". */
 static int
-job_record (struct job *j, struct ocirt_err **err)
+job_write_state (struct job *j, enum ocirt_status status, struct ocirt_err **err)
 {
   struct ocirt_state st;
   cleanup_free char *created = ocirt_rfc3339nano_now ();
@@ -583,9 +590,9 @@ job_record (struct job *j, struct ocirt_err **err)
   memset (&st, 0, sizeof st);
   st.oci_version = j->spec->oci_version;
   st.id = (char *) j->o->id;
-  st.status = OCIRT_STATUS_CREATED;
-  st.pid = j->pid;
-  if (ocirt_proc_start_time (j->pid, &st.pid_start_time, err) < 0)
+  st.status = status;
+  st.pid = status == OCIRT_STATUS_CREATING ? 0 : j->pid;
+  if (st.pid > 0 && ocirt_proc_start_time (j->pid, &st.pid_start_time, err) < 0)
     return -1;
   st.bundle = j->bundle;
   st.rootfs = j->rootfs;
@@ -602,7 +609,13 @@ job_record (struct job *j, struct ocirt_err **err)
   st.annotation_keys = keys;
   st.annotation_values = values;
   st.n_annotations = n;
-  if (ocirt_state_write (j->ctx->root, &st, err) < 0)
+  return ocirt_state_write (j->ctx->root, &st, err);
+}
+
+static int
+job_record (struct job *j, struct ocirt_err **err)
+{
+  if (job_write_state (j, OCIRT_STATUS_CREATED, err) < 0)
     return -1;
   OCIRT_TEST_FAIL_AT ("state-written");
   if (ocirt_keep_config (j->ctx->root, j->o->id, j->bundle, err) < 0)
@@ -863,6 +876,15 @@ ocirt_container_delete (const struct ocirt_ctx *ctx, const char *id, bool force,
                         ocirt_status_name (st->status));
       else
         ret = destroy (ctx, st, err);
+    }
+  else if (force)
+    {
+      /* a state dir without a readable state.json: what a create killed before its first state
+       * write leaves (no init, no cgroup yet). We hold the lock, so no create is running. */
+      cleanup_free char *t = ocirt_err_text (*err);
+      log_debug ("delete --force %s: removing its state directory (%s)", id, t);
+      ocirt_err_freep (err);
+      ret = ocirt_state_remove (ctx->root, id, err);
     }
   ocirt_state_unlock (ctx->root, id, &lock_fd);
   return ret;
