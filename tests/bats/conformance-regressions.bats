@@ -33,3 +33,15 @@ mount_points() {
   order=$(mount_points | grep -x '/m[1-5]' | tr '\n' ' ')
   [ "$order" = "/m1 /m2 /m3 /m4 /m5 " ] || { echo "mountinfo order: $order"; false; }
 }
+
+@test "process_capabilities: a capability the runtime does not hold is a warning; the others are granted" {
+  update_config '.process.capabilities = {"bounding": ["CAP_KILL", "CAP_SYSLOG"], "effective": ["CAP_KILL", "CAP_SYSLOG"],
+    "inheritable": ["CAP_KILL", "CAP_SYSLOG"], "permitted": ["CAP_KILL", "CAP_SYSLOG"]}'
+  set_args grep -E '^Cap(Bnd|Eff)' /proc/self/status
+  # the runtime without CAP_SYSLOG, as on a host whose bounding set lacks a capability
+  run setpriv --bounding-set=-syslog "$OCIRT" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [[ "$output" == *'process.capabilities.effective: `CAP_SYSLOG` cannot be granted: the runtime does not hold it'* ]]
+  [[ "$output" == *$'CapBnd:\t0000000000000020'* ]]
+  [[ "$output" == *$'CapEff:\t0000000000000020'* ]]
+}

@@ -110,6 +110,26 @@ test_plan_ungrantable (void)
   is_int (p.sets[OCIRT_CAP_AMBIENT], BIT (5), "ambient is cut to permitted and inheritable");
 }
 
+/* runtime-tools' process_capabilities: a cap the runtime does not hold (here CAP_SYS_RESOURCE,
+ * out of a host's bounding set) is dropped from every set with a warning, not a capset EPERM. */
+static void
+test_limit_to_held (void)
+{
+  char *all[] = { "CAP_KILL", "CAP_SYS_RESOURCE", "CAP_CHOWN" };
+  struct ocirt_capabilities c = { 0 };
+  struct ocirt_cap_plan p;
+  cleanup_err struct ocirt_err *err = NULL;
+  uint64_t held = ~BIT (24);
+
+  c.bounding = c.effective = c.inheritable = c.permitted = c.ambient = all;
+  c.n_bounding = c.n_effective = c.n_inheritable = c.n_permitted = c.n_ambient = 3;
+  is_int (ocirt_caps_plan (&c, 40, &p, &err), 0, "every set asks for CAP_SYS_RESOURCE");
+  ocirt_caps_limit (&p, held);
+  for (int set = 0; set < OCIRT_CAP__NSETS; set++)
+    is_int (p.sets[set], BIT (0) | BIT (5), "%s", ocirt_cap_set_name ((enum ocirt_cap_set) set));
+  ok ((ocirt_caps_held () & BIT (5)) != 0, "a root test runner holds CAP_KILL");
+}
+
 int
 main (void)
 {
@@ -118,5 +138,6 @@ main (void)
   test_plan_unknown ();
   test_plan_kernel_lacks ();
   test_plan_ungrantable ();
+  test_limit_to_held ();
   return done_testing ();
 }

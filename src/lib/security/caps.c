@@ -195,7 +195,35 @@ ocirt_caps_plan (const struct ocirt_capabilities *c, int last_cap, struct ocirt_
   return 0;
 }
 
+void
+ocirt_caps_limit (struct ocirt_cap_plan *p, uint64_t held)
+{
+  for (int set = 0; set < OCIRT_CAP__NSETS; set++)
+    drop_ungrantable (p, (enum ocirt_cap_set) set, held, "the runtime does not hold it", false);
+}
+
 #ifdef HAVE_CAPS
+
+uint64_t
+ocirt_caps_held (void)
+{
+  cap_t caps = cap_get_proc ();
+  int last = ocirt_cap_last_running ();
+  uint64_t held = 0;
+
+  if (caps == NULL)
+    return ~UINT64_C (0); /* unknown: let capset say */
+  for (int c = 0; c <= last; c++)
+    {
+      cap_flag_value_t v = CAP_CLEAR;
+
+      if (cap_get_flag (caps, (cap_value_t) c, CAP_PERMITTED, &v) == 0 && v == CAP_SET
+          && cap_get_bound ((cap_value_t) c) > 0)
+        held |= UINT64_C (1) << c;
+    }
+  cap_free (caps);
+  return held;
+}
 
 int
 ocirt_caps_apply_bounding (const struct ocirt_cap_plan *p, struct ocirt_err **err)
@@ -280,6 +308,12 @@ ocirt_caps_apply_final (const struct ocirt_cap_plan *p, struct ocirt_err **err)
 }
 
 #else /* !HAVE_CAPS */
+
+uint64_t
+ocirt_caps_held (void)
+{
+  return ~UINT64_C (0);
+}
 
 int
 ocirt_caps_apply_bounding (const struct ocirt_cap_plan *p, struct ocirt_err **err)

@@ -66,6 +66,12 @@ const char *ocirt_cap_set_name (enum ocirt_cap_set s); /* "bounding", ... */
  * (known to ocirt, not to the running kernel) are skipped with a warning. */
 int ocirt_caps_plan (const struct ocirt_capabilities *c, int last_cap, struct ocirt_cap_plan *out,
                      struct ocirt_err **err);
+/* The capabilities this process holds (permitted and in its bounding set): all its init can
+ * grant unless a user namespace gives it a full set. */
+uint64_t ocirt_caps_held (void);
+/* Pure: takes out of every set what is not in held, with a warning for each (config.md: a
+ * capability that cannot be granted is logged as a warning, not a failure). */
+void ocirt_caps_limit (struct ocirt_cap_plan *p, uint64_t held);
 /* Drop what is not in the bounding set; needs CAP_SETPCAP, so before the uid change. */
 int ocirt_caps_apply_bounding (const struct ocirt_cap_plan *p, struct ocirt_err **err);
 /* After the uid change: make the permitted set effective again so the remaining privileged

@@ -46,6 +46,15 @@ prepare_process_attrs (struct ocirt_security *s, const struct ocirt_process *pro
   return 0;
 }
 
+static bool
+has_user_ns (const struct ocirt_spec *spec)
+{
+  for (size_t i = 0; spec->has_linux && i < spec->linux_.n_namespaces; i++)
+    if (spec->linux_.namespaces[i].type == OCIRT_NS_USER)
+      return true;
+  return false;
+}
+
 static int
 prepare (struct ocirt_security *s, const struct ocirt_spec *spec, const struct ocirt_process *proc,
          struct ocirt_err **err)
@@ -58,6 +67,11 @@ prepare (struct ocirt_security *s, const struct ocirt_spec *spec, const struct o
                        err)
       < 0)
     return -1;
+  /* without a user namespace (which gives a full set) the init has only what we hold: asking for
+   * more is a warning (runtime-tools' process_capabilities on a host whose bounding set lacks
+   * some), not capset's EPERM at start */
+  if (!has_user_ns (spec))
+    ocirt_caps_limit (&s->caps, ocirt_caps_held ());
   if (prepare_process_attrs (s, proc, err) < 0)
     return -1;
   if (ocirt_lsm_check (proc, err) < 0)
