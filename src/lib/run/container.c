@@ -711,16 +711,18 @@ static int
 release_init (const char *root, const struct ocirt_state *st, struct ocirt_err **err)
 {
   cleanup_free char *fifo = xfmt ("%s/%s/" FIFO_NAME, root, st->id);
-  cleanup_close int fd = open (fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  cleanup_close int pidfd = -1;
+  /* the pidfd before the fifo: once released, a short process may exit (and be reaped by its
+   * parent, the client's shim) before a pidfd could be opened */
+  cleanup_close int pidfd = ocirt_open_init (st);
+  cleanup_close int fd = -1;
   char buf[sizeof (struct ocirt_fifo_error) + OCIRT_SYNC_TEXT_MAX];
   size_t len = 0;
 
-  if (fd < 0)
-    return ocirt_err_make (err, errno, "open `%s`", fifo);
-  pidfd = ocirt_open_init (st);
   if (pidfd < 0)
     return ocirt_err_make (err, 0, "cannot start a container that has stopped");
+  fd = open (fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return ocirt_err_make (err, errno, "open `%s`", fifo);
   for (;;)
     {
       struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
