@@ -10,6 +10,13 @@ setup() {
 }
 
 teardown() {
+  local id
+  if [ -n "${PEER:-}" ]; then kill "$PEER" 2>/dev/null; wait "$PEER" 2>/dev/null || true; fi
+  if [ -n "${SHARED:-}" ]; then
+    # the containers' binds of their rootfs first, then the test's own mount
+    for id in $(ls "$TEST_ROOT" 2>/dev/null); do "$OCIRT" --root "$TEST_ROOT" delete --force "$id" 2>/dev/null || true; done
+    umount -R -l "$SHARED" 2>/dev/null || true
+  fi
   teardown_common
 }
 
@@ -44,4 +51,48 @@ mount_points() {
   [[ "$output" == *'process.capabilities.effective: `CAP_SYSLOG` cannot be granted: the runtime does not hold it'* ]]
   [[ "$output" == *$'CapBnd:\t0000000000000020'* ]]
   [[ "$output" == *$'CapEff:\t0000000000000020'* ]]
+}
+
+@test "linux_ns_itype: no namespaces but mounts: the runtime's, the mounts under a private bind of the rootfs, gone after delete" {
+  local host_mnt root
+  host_mnt=$(readlink /proc/self/ns/mnt)
+  # the bundle on a shared mount with a peer in another mount namespace: what the container mounts
+  # must not reach the peer
+  SHARED=$BATS_TEST_TMPDIR/shared
+  mkdir "$SHARED"
+  mount -t tmpfs tmpfs "$SHARED"
+  mount --make-shared "$SHARED"
+  cp -a "$BUNDLE" "$SHARED/b"
+  BUNDLE=$SHARED/b
+  root=$(cd "$BUNDLE/rootfs" && pwd -P)
+  unshare -m --propagation unchanged sleep 100 &
+  PEER=$!
+  update_config '.linux.namespaces = [] | del(.hostname) | del(.linux.maskedPaths, .linux.readonlyPaths)'
+  set_args sh -c 'readlink /proc/self/ns/mnt; ls /dev/null /proc/self/status'
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "${lines[0]}" = "$host_mnt" ]
+  [ "${lines[1]}" = /dev/null ]
+  [ "${lines[2]}" = /proc/self/status ]
+  ! grep " $root" /proc/self/mountinfo
+
+  set_args sleep 100
+  run ocirt_bg create --bundle "$BUNDLE" "$ID-c"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  grep -q " $root/proc " /proc/self/mountinfo
+  ! grep " $root/proc " "/proc/$PEER/mountinfo"
+  run ocirt delete --force "$ID-c"
+  [ "$status" -eq 0 ]
+  ! grep " $root" /proc/self/mountinfo
+  ! grep " $root" "/proc/$PEER/mountinfo"
+}
+
+@test "linux_ns_itype: mounts without a mount namespace but in a user namespace are refused before anything exists" {
+  update_config '.linux.namespaces = [{"type": "user"}] | del(.hostname) | del(.linux.maskedPaths, .linux.readonlyPaths)
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"has mounts but no mount namespace, and a user namespace"* ]]
+  [ ! -e "$TEST_ROOT/$ID" ]
 }

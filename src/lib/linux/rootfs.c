@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,6 +27,70 @@ ocirt_rootfs_prepare (const char *rootfs, bool in_userns, int *rootfd, struct oc
   *rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (*rootfd < 0)
     return ocirt_err_make (err, errno, "open the rootfs `%s`", rootfs);
+  return 0;
+}
+
+int
+ocirt_rootfs_prepare_shared (const char *rootfs, int *rootfd, struct ocirt_err **err)
+{
+  int e;
+
+  /* Not the container's namespace: the propagation of nothing but this bind changes. Private,
+   * so that what the container mounts below shows up in no other namespace. */
+  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return ocirt_err_make (err, errno, "bind-mount the rootfs `%s` onto itself", rootfs);
+  if (mount (NULL, rootfs, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+    {
+      e = errno;
+      umount2 (rootfs, MNT_DETACH);
+      return ocirt_err_make (err, e, "make the bind of the rootfs `%s` private", rootfs);
+    }
+  *rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*rootfd < 0)
+    return ocirt_err_make (err, errno, "open the rootfs `%s`", rootfs);
+  return 0;
+}
+
+int
+ocirt_rootfs_chroot (int rootfd, struct ocirt_err **err)
+{
+  if (fchdir (rootfd) < 0)
+    return ocirt_err_make (err, errno, "chdir to the rootfs");
+  if (chroot (".") < 0)
+    return ocirt_err_make (err, errno, "chroot into the rootfs");
+  if (chdir ("/") < 0)
+    return ocirt_err_make (err, errno, "chdir to / in the container");
+  return 0;
+}
+
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U /* Linux 6.8 */
+#endif
+
+int
+ocirt_mount_id (const char *path, uint64_t *id)
+{
+  struct statx sx;
+
+  if (statx (AT_FDCWD, path, 0, STATX_MNT_ID | STATX_MNT_ID_UNIQUE, &sx) < 0)
+    return -1;
+  if ((sx.stx_mask & (STATX_MNT_ID | STATX_MNT_ID_UNIQUE)) == 0)
+    return errno = ENOTSUP, -1;
+  *id = sx.stx_mnt_id;
+  return 0;
+}
+
+int
+ocirt_rootfs_detach_shared (const char *rootfs, uint64_t base, struct ocirt_err **err)
+{
+  uint64_t top;
+
+  if (ocirt_mount_id (rootfs, &top) < 0)
+    return errno == ENOENT ? 0 : ocirt_err_make (err, errno, "find the mount on the rootfs `%s`", rootfs);
+  if (top == base)
+    return 0; /* never made, or gone already */
+  if (umount2 (rootfs, MNT_DETACH) < 0)
+    return ocirt_err_make (err, errno, "detach the container's bind of the rootfs `%s`", rootfs);
   return 0;
 }
 

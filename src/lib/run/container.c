@@ -43,6 +43,9 @@
 #include "sync.h"
 
 #define FIFO_NAME "exec.fifo"
+/* in the state dir of a container whose mounts went into our mount namespace (shared_root): the
+ * id of the mount that was on the rootfs before the container's bind of it */
+#define ROOTFS_BASE_NAME "rootfs-base-mount"
 
 /* ---- helpers ---- */
 
@@ -128,6 +131,8 @@ struct undo
   const struct ocirt_spec *poststop_spec;
   const char *bundle;
   pid_t pid;
+  const char *shared_rootfs; /* shared_root: the bind to detach, unless the top mount is rootfs_base */
+  uint64_t rootfs_base;
 };
 
 static void
@@ -144,6 +149,12 @@ undo_run (struct undo *u)
       ;
   if (u->init_pidfd >= 0)
     pidfd_wait_exit (u->init_pidfd);
+  if (u->shared_rootfs != NULL && ocirt_rootfs_detach_shared (u->shared_rootfs, u->rootfs_base, &e) < 0)
+    {
+      cleanup_free char *t = ocirt_err_text (e);
+      log_warning ("undo a failed create: %s", t);
+      ocirt_err_freep (&e);
+    }
   if (u->cg != NULL && ocirt_cgroup_destroy (u->cg, &e) < 0)
     {
       cleanup_free char *t = ocirt_err_text (e);
@@ -181,6 +192,7 @@ struct job
   int console_fd; /* --console-socket, connected */
   int notify_fd;  /* linux.seccomp.listenerPath, connected */
   int master;     /* the pty master the init sent (terminal, no console socket) */
+  bool shared_root; /* no mount ns of its own, but mounts: they go into ours (run.h) */
   struct undo undo;
 };
 
@@ -376,9 +388,15 @@ job_load (struct job *j, struct ocirt_err **err)
     return -1;
   if (ocirt_mount_plan_build (j->spec, j->bundle, &j->mounts, err) < 0)
     return -1;
-  if (!j->ns.new_mount && !j->ns.join_mount && j->mounts.n > 0)
-    return ocirt_err_make (err, 0, "config.json has mounts but no mount namespace: they would go to the "
-                                   "runtime's own mount namespace (add {\"type\": \"mount\"} to linux.namespaces)");
+  /* No mount namespace: the container inherits ours (config-linux.md), where its mounts go too,
+   * under a private bind of the rootfs that delete detaches (runtime-tools' linux_ns_itype) */
+  j->shared_root = !j->ns.new_mount && !j->ns.join_mount
+                   && (j->mounts.n > 0 || j->spec->root_readonly
+                       || (l->rootfs_propagation != NULL && l->rootfs_propagation[0] != '\0'));
+  if (j->shared_root && (j->ns.new_user || j->ns.join_user))
+    return ocirt_err_make (err, 0, "config.json has mounts but no mount namespace, and a user namespace, which "
+                                   "cannot mount in the runtime's mount namespace (add {\"type\": \"mount\"} to "
+                                   "linux.namespaces)");
   if (!j->ns.new_mount && !j->ns.join_mount && (l->n_masked_paths > 0 || l->n_readonly_paths > 0))
     return ocirt_err_make (err, 0, "unable to restrict sys entries without a private MNT namespace");
   if (j->spec->hostname != NULL && j->spec->hostname[0] != '\0' && !j->ns.ns[OCIRT_NS_UTS].present)
@@ -487,6 +505,25 @@ wait_ready (struct job *j, struct ocirt_err **err)
 
 static int job_write_state (struct job *j, enum ocirt_status status, struct ocirt_err **err);
 
+/* shared_root: the mount on the rootfs now, before the init binds it, in memory for the undo
+ * and in the state dir for delete. */
+static int
+record_rootfs_base (struct job *j, struct ocirt_err **err)
+{
+  cleanup_free char *path = xfmt ("%s/%s/" ROOTFS_BASE_NAME, j->ctx->root, j->o->id);
+  cleanup_fclose FILE *f = NULL;
+  uint64_t base;
+
+  if (ocirt_mount_id (j->rootfs, &base) < 0)
+    return ocirt_err_make (err, errno, "find the mount on the rootfs `%s`", j->rootfs);
+  f = fopen (path, "wxe");
+  if (f == NULL || fprintf (f, "%llu\n", (unsigned long long) base) < 0 || fflush (f) != 0)
+    return ocirt_err_make (err, errno, "write `%s`", path);
+  j->undo.shared_rootfs = j->rootfs;
+  j->undo.rootfs_base = base;
+  return 0;
+}
+
 static int
 job_spawn (struct job *j, struct ocirt_err **err)
 {
@@ -506,6 +543,8 @@ job_spawn (struct job *j, struct ocirt_err **err)
     return -1;
   j->undo.cg = j->cg;
   if (job_write_state (j, OCIRT_STATUS_CREATING, err) < 0)
+    return -1;
+  if (j->shared_root && record_rootfs_base (j, err) < 0)
     return -1;
   OCIRT_TEST_FAIL_AT ("cgroup");
   fifo = xfmt ("%s/%s/" FIFO_NAME, ctx->root, j->o->id);
@@ -540,6 +579,7 @@ job_spawn (struct job *j, struct ocirt_err **err)
         .fifo_fd = j->fifo_fd,
         .n_preserved = j->n_preserved,
         .no_pivot = j->o->no_pivot,
+        .shared_root = j->shared_root,
         .no_new_keyring = j->o->no_new_keyring,
         .cgroup_mount = has_cgroup_mount (&j->mounts),
         .bundle = j->bundle,
@@ -812,6 +852,23 @@ ocirt_container_start (const struct ocirt_ctx *ctx, const char *id, struct ocirt
 
 /* ---- delete ---- */
 
+/* shared_root: the container's bind of its rootfs, in our mount namespace */
+static int
+detach_shared_root (const char *root, const struct ocirt_state *st, struct ocirt_err **err)
+{
+  cleanup_free char *path = xfmt ("%s/%s/" ROOTFS_BASE_NAME, root, st->id);
+  cleanup_fclose FILE *f = fopen (path, "re");
+  unsigned long long base;
+
+  if (f == NULL && errno == ENOENT)
+    return 0;
+  if (f == NULL || fscanf (f, "%llu", &base) != 1)
+    return ocirt_err_make (err, errno, "read `%s`", path);
+  if (st->rootfs == NULL)
+    return ocirt_err_make (err, 0, "container `%s`: no rootfs in its state", st->id);
+  return ocirt_rootfs_detach_shared (st->rootfs, (uint64_t) base, err);
+}
+
 static int
 destroy (const struct ocirt_ctx *ctx, struct ocirt_state *st, struct ocirt_err **err)
 {
@@ -836,6 +893,8 @@ destroy (const struct ocirt_ctx *ctx, struct ocirt_state *st, struct ocirt_err *
   OCIRT_TEST_FAIL_AT ("delete-cgroup");
   if (pidfd >= 0)
     pidfd_wait_exit (pidfd);
+  if (detach_shared_root (ctx->root, st, err) < 0)
+    return ocirt_err_wrap (err, "delete container `%s`", st->id);
   if (ocirt_state_remove (ctx->root, st->id, err) < 0)
     return -1;
   OCIRT_TEST_FAIL_AT ("delete-removed");

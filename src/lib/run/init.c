@@ -205,17 +205,20 @@ setup_rootfs (struct init_state *s, struct ocirt_err **err)
   struct ocirt_mount_ctx mc;
   bool in_userns = a->ns->new_user || a->ns->join_user;
 
-  if (!a->ns->new_mount)
+  if (!a->ns->new_mount && !a->shared_root)
     {
-      /* joined mount ns: its root is the container's; host mount ns: chroot, no mounts (the
-       * parent refused a config with mounts) */
+      /* joined mount ns: its root is the container's; the runtime's with nothing to mount: a
+       * chroot */
       if (create_hooks (s, err) < 0)
         return -1;
       if (!a->ns->join_mount && chroot (a->rootfs) < 0)
         return ocirt_err_make (err, errno, "chroot into `%s`", a->rootfs);
       return 0;
     }
-  if (ocirt_rootfs_prepare (a->rootfs, in_userns, &s->rootfd, err) < 0)
+  /* the runtime's mount namespace (the config has none): mounts under a private bind of the
+   * rootfs there, which `delete` detaches */
+  if (a->shared_root ? ocirt_rootfs_prepare_shared (a->rootfs, &s->rootfd, err) < 0
+                     : ocirt_rootfs_prepare (a->rootfs, in_userns, &s->rootfd, err) < 0)
     return -1;
   s->rootfd = ocirt_fd_above (s->rootfd, 3 + a->n_preserved, err);
   if (s->rootfd < 0)
@@ -239,6 +242,8 @@ setup_rootfs (struct init_state *s, struct ocirt_err **err)
   if (create_hooks (s, err) < 0)
     return -1;
   OCIRT_TEST_FAIL_AT ("init-pivot");
+  if (a->shared_root)
+    return ocirt_rootfs_chroot (s->rootfd, err);
   return ocirt_rootfs_pivot (s->rootfd, a->no_pivot, err);
 }
 
@@ -390,12 +395,12 @@ init_setup (struct init_state *s, struct ocirt_err **err)
     return -1;
   if (spec->process != NULL && spec->process->terminal && setup_terminal (s, err) < 0)
     return -1;
-  if (a->ns->new_mount || a->ns->join_mount)
+  if (a->ns->new_mount || a->ns->join_mount || a->shared_root)
     {
       if (ocirt_security_apply_rootfs (spec, err) < 0)
         return -1;
     }
-  if (a->ns->new_mount && ocirt_rootfs_finish (spec, err) < 0)
+  if ((a->ns->new_mount || a->shared_root) && ocirt_rootfs_finish (spec, err) < 0)
     return -1;
   if (spec->hostname != NULL && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
     return ocirt_err_make (err, errno, "set hostname `%s`", spec->hostname);
