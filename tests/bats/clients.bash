@@ -108,3 +108,8 @@ cgroup_file() {
 in_pty() {
   printf '%s' "${2:-}" | script -qefc "stty rows 30 cols 101; $1" /dev/null
 }
+
+# A shell command printing the terminal's name and size. Clients send the window size of an exec'd
+# process or a ctr task (a resize on the pty master the runtime passed through the console socket)
+# only after it started, so it waits for a size (busybox's stty exits 0 even when it has none).
+WINSIZE='tty; i=0; while s=$(stty size 2>/dev/null); [ -z "$s" ] || [ "$s" = "0 0" ]; do i=$((i+1)); [ $i -lt 100 ] || exit 99; sleep 0.02; done; echo "$s"'

@@ -20,10 +20,6 @@ load helpers
 load clients
 
 IMAGE=localhost/busybox:latest
-# The terminal's name and size. ctr sends the window size (Resize, on the pty master the runtime
-# passed through the console socket) only after the task started: wait for it (busybox's stty
-# exits 0 even when it cannot read the size).
-WINSIZE='tty; i=0; while s=$(stty size 2>/dev/null); [ -z "$s" ] || [ "$s" = "0 0" ]; do i=$((i+1)); [ $i -lt 100 ] || exit 99; sleep 0.02; done; echo "$s"'
 
 # c ARGS...: ctr on the file's daemon and namespace.
 c() {
@@ -396,6 +392,16 @@ run_logged() {
   [ "$(jq -r .status <<<"$output")" = running ]
   c_gone c3
   c container rm c2
+}
+
+@test "the shipped CRI snippet (contrib/containerd/ocirt.toml) is a containerd config naming the runtime" {
+  sed "s|@BINDIR@|$(dirname "$RT")|" "$TOP/contrib/containerd/ocirt.toml.in" > "$BATS_TEST_TMPDIR/ocirt.toml"
+  run containerd --config "$BATS_TEST_TMPDIR/ocirt.toml" config dump
+  [ "$status" -eq 0 ]
+  grep -qx '      default_runtime_name = "ocirt"' <<<"$output"
+  grep -A12 -x '        \[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.ocirt\]' <<<"$output" |
+    grep -qx '          runtime_type = "io.containerd.runc.v2"'
+  grep -qx "            BinaryName = \"$(dirname "$RT")/ocirt\"" <<<"$output"
 }
 
 @test "containerd: nothing left behind (tasks, snapshots, runtime state, shims, cgroups, mounts)" {

@@ -20,7 +20,7 @@ IMAGE=localhost/busybox:latest
 
 # pm ARGS...: podman with the file's private storage, runtime and managers.
 pm() {
-  podman $PM_FLAGS "$@"
+  podman $PM_FLAGS --runtime "$RT" "$@"
 }
 
 # pm_run / pm_create ARGS...: containers under the file's cgroup parent.
@@ -34,7 +34,7 @@ pm_create() {
 
 # pm_sh CMD: the podman command line as a string, for in_pty.
 pm_sh() {
-  echo "podman $PM_FLAGS $1"
+  echo "podman $PM_FLAGS --runtime $RT $1"
 }
 
 setup_file() {
@@ -44,7 +44,7 @@ setup_file() {
   export RT
   export PM=$BATS_FILE_TMPDIR/podman
   export CGP=/ocirt-test-podman-$$
-  export PM_FLAGS="--root $PM/root --runroot $PM/runroot --tmpdir $PM/tmp --storage-driver overlay --cgroup-manager cgroupfs --events-backend file --runtime $RT"
+  export PM_FLAGS="--root $PM/root --runroot $PM/runroot --tmpdir $PM/tmp --storage-driver overlay --cgroup-manager cgroupfs --events-backend file"
   mkdir -p "$PM/cni" "$PM/tmp"
 
   # podman writes this cache outside its --root; remove it at the end only if this file made it.
@@ -74,8 +74,12 @@ network_config_dir = "$PM/cni"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 lock_type = "file"
-runtime_supports_json = ["$(basename "$RT")"]
 EOF
+  # then the shipped drop-in's [engine] settings (runtime_supports_json, [engine.runtimes]) as
+  # installed beside the runtime; a runtime of another name is added to the JSON list
+  sed -e '1,/^\[engine\]$/d' -e "s|@BINDIR@|$(dirname "$RT")|" \
+    -e "s|\"ocirt\"\]|\"ocirt\", \"$(basename "$RT")\"]|" \
+    "$TOP/contrib/containers.conf.d/ocirt.conf.in" >> "$PM/containers.conf"
   cat > "$PM/storage.conf" <<EOF
 [storage]
 driver = "overlay"
@@ -261,11 +265,12 @@ y
 }
 
 @test "podman exec -t and -it: a terminal with the window size" {
-  run in_pty "$(pm_sh "exec -t shared sh -c 'tty; stty size'")"
+  # (podman passes no process.consoleSize to exec: conmon resizes once the process runs)
+  run in_pty "$(pm_sh "exec -t shared sh -c '$WINSIZE'")"
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == /dev/pts/* ]]
   [ "${lines[1]%$'\r'}" = "30 101" ]
-  run in_pty "$(pm_sh "exec -it shared sh")" $'stty size; echo in-$((2+3))\nexit 4\n'
+  run in_pty "$(pm_sh "exec -it shared sh")" "$WINSIZE; echo in-\$((2+3))"$'\nexit 4\n'
   [ "$status" -eq 4 ]
   [[ "$output" == *"30 101"*"in-5"* ]]
 }
@@ -370,6 +375,16 @@ y
   [ "$status" -eq 0 ]
   run pm container exists gone
   [ "$status" -eq 1 ]
+}
+
+@test "podman --runtime ocirt: the name from the shipped drop-in's [engine.runtimes]" {
+  [ "$(basename "$RT")" = ocirt ] || skip "the runtime under test is not called ocirt"
+  run podman $PM_FLAGS --runtime ocirt info --format '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = "ocirt $RT" ]
+  run podman $PM_FLAGS --runtime ocirt run --cgroup-parent "$CGP" --rm "$IMAGE" echo by name
+  [ "$status" -eq 0 ]
+  [ "$output" = "by name" ]
 }
 
 @test "podman: nothing left behind (state, cgroups, processes, mounts)" {
