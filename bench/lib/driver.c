@@ -1173,7 +1173,7 @@ print_tables (FILE *txt, FILE *md)
       metric_label (label, sizeof label, (enum metric) m);
       const char *mdl = label; /* the label once per group of rows */
       fprintf (txt, "\n%s%s\n", label, kib ? " (max over runs)" : " (ms)");
-      fprintf (txt, "  %-11s %5s %9s %9s %9s %8s %8s\n", "runtime", "n", kib ? "min" : "min", kib ? "median" : "median",
+      fprintf (txt, "  %-16s %5s %9s %9s %9s %8s %8s\n", "runtime", "n", kib ? "min" : "min", kib ? "median" : "median",
                kib ? "max" : "p95", "x crun", "x floor");
       for (int r = 0; r < nrt; r++)
         {
@@ -1185,16 +1185,20 @@ print_tables (FILE *txt, FILE *md)
 
           if (na != NULL)
             {
-              fprintf (txt, "  %-11s n/a: %s\n", rt->name, na);
-              fprintf (md, "| %s | %s | n/a: %s | | | | | |\n", mdl, rt->name, na);
-              mdl = "";
+              fprintf (txt, "  %-16s n/a: %s\n", rt->name, na);
+              /* the floors' structural n/a (no containers, same as the floor) stay out of the markdown */
+              if (!rt->floor)
+                {
+                  fprintf (md, "| %s | %s | n/a: %s | | | | | |\n", mdl, rt->name, na);
+                  mdl = "";
+                }
               continue;
             }
           if (st.n == 0 && s->fails == 0)
             continue; /* the floor has no create/start/delete steps */
           if (st.n == 0)
             {
-              fprintf (txt, "  %-11s FAILED %d time(s): %s\n", rt->name, s->fails, s->first_fail);
+              fprintf (txt, "  %-16s FAILED %d time(s): %s\n", rt->name, s->fails, s->first_fail);
               fprintf (md, "| %s | %s | FAILED %d time(s): %s | | | | | |\n", mdl, rt->name, s->fails, s->first_fail);
               mdl = "";
               continue;
@@ -1203,7 +1207,7 @@ print_tables (FILE *txt, FILE *md)
           ratio_cell (rf, sizeof rf, rt, floor, (enum metric) m);
           double k = kib ? 1.0 / 1024 : 1.0;
           double third = kib ? st.max : st.p95;
-          fprintf (txt, "  %-11s %5d %9.2f %9.2f %9.2f %8s %8s", rt->name, st.n, st.min * k, st.med * k, third * k, rc, rf);
+          fprintf (txt, "  %-16s %5d %9.2f %9.2f %9.2f %8s %8s", rt->name, st.n, st.min * k, st.med * k, third * k, rc, rf);
           fprintf (md, "| %s | %s | %d | %.2f | %.2f | %.2f | %s | %s |\n", mdl, rt->name, st.n, st.min * k, st.med * k,
                    third * k, rc, rf);
           mdl = "";
@@ -1246,7 +1250,7 @@ print_tables (FILE *txt, FILE *md)
             pclose (p);
           if (libs[0] == '\0')
             strcpy (libs, "(static)");
-          fprintf (txt, "  %-11s %8.2f MiB  %s  [%s]\n", rt->name, (double) sb.st_size / 1048576, real, libs);
+          fprintf (txt, "  %-16s %8.2f MiB  %s  [%s]\n", rt->name, (double) sb.st_size / 1048576, real, libs);
           fprintf (md, "| %s | `%s` | %.2f | %s |\n", rt->name, real, (double) sb.st_size / 1048576, libs);
           free (cmd);
           free (real);
