@@ -11,6 +11,7 @@ setup() {
 }
 
 teardown() {
+  if [ -n "${PEER:-}" ]; then kill "$PEER" 2>/dev/null; wait "$PEER" 2>/dev/null || true; fi
   teardown_common
 }
 
@@ -186,7 +187,32 @@ host_ns() {
   [ "$output" = lo ]
 }
 
-@test "join a mount namespace: the first container's root and mounts, none of the second's" {
+@test "join a mount namespace: root.path and the mounts are the container's, made in that namespace, gone after delete" {
+  local root
+  unshare -m --propagation private sleep 100 &
+  PEER=$!
+  for i in $(seq 50); do [ "$(readlink /proc/$PEER/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break; sleep 0.05; done
+  root=$(cd "$BUNDLE/rootfs" && pwd -P)
+  update_config ".linux.namespaces |= map(if .type == \"mount\" then .path = \"/proc/$PEER/ns/mnt\" else . end)"
+  echo "its own rootfs" > "$BUNDLE/rootfs/marker"
+  set_args sh -c 'readlink /proc/self/ns/mnt; cat /marker; ls /proc/self/status'
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "${lines[0]}" = "$(readlink /proc/$PEER/ns/mnt)" ]
+  [ "${lines[1]}" = "its own rootfs" ]
+  [ "${lines[2]}" = /proc/self/status ]
+  set_args sleep 100
+  run ocirt_bg create --bundle "$BUNDLE" "$ID-c"
+  [ "$status" -eq 0 ]
+  grep -q " $root/proc " "/proc/$PEER/mountinfo"
+  ! grep " $root" /proc/self/mountinfo
+  run ocirt delete -f "$ID-c"
+  [ "$status" -eq 0 ]
+  ! grep " $root" "/proc/$PEER/mountinfo"
+  no_leftovers "$ID-c"
+}
+
+@test "join a mount namespace with root.path / and no mounts: the first container's root and mounts" {
   update_config '.root.readonly = false'
   set_args sh -c 'echo first > /marker; sleep 100'
   run ocirt_bg run -d --bundle "$BUNDLE" "$ID-a"
@@ -196,7 +222,8 @@ host_ns() {
 
   B=$BATS_TEST_TMPDIR/b
   make_bundle "$B"
-  update_config ".linux.namespaces |= map(if .type == \"mount\" then .path = \"/proc/$a/ns/mnt\" else . end)" "$B"
+  update_config ".linux.namespaces |= map(if .type == \"mount\" then .path = \"/proc/$a/ns/mnt\" else . end)
+    | .root = {\"path\": \"/\"} | .mounts = [] | del(.linux.maskedPaths, .linux.readonlyPaths)" "$B"
   # its /proc is the first one's too (of the first one's pid namespace)
   BUNDLE=$B set_args sh -c 'cat /marker; grep -c sleep /proc/1/cmdline'
   run ocirt run --bundle "$B" "$ID-b"

@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sched.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mount-plan.h"
+#include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/spec.h"
 #include "rootfs.h"
@@ -80,17 +83,80 @@ ocirt_mount_id (const char *path, uint64_t *id)
   return 0;
 }
 
+/* On the rootfs: the top mount's id, and with detach, that mount detached unless it is base.
+ * 0 or -errno. */
+static int
+shared_root_op (const char *rootfs, bool detach, uint64_t base, uint64_t *top)
+{
+  if (ocirt_mount_id (rootfs, top) < 0)
+    return -errno;
+  if (detach && *top != base && umount2 (rootfs, MNT_DETACH) < 0)
+    return -errno;
+  return 0;
+}
+
+/* shared_root_op here (mntns < 0), or in a child that joins the mount namespace mntns. */
+static int
+shared_root_op_in (int mntns, const char *rootfs, bool detach, uint64_t base, uint64_t *top)
+{
+  struct
+  {
+    int r;
+    uint64_t top;
+  } res = { -ECHILD, 0 };
+  cleanup_close int rd = -1;
+  int p[2];
+  pid_t pid;
+
+  if (mntns < 0)
+    return shared_root_op (rootfs, detach, base, top);
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return -errno;
+  pid = fork ();
+  if (pid < 0)
+    {
+      int e = errno;
+      close (p[0]);
+      close (p[1]);
+      return -e;
+    }
+  if (pid == 0)
+    {
+      res.r = setns (mntns, CLONE_NEWNS) < 0 ? -errno : shared_root_op (rootfs, detach, base, &res.top);
+      (void) !write (p[1], &res, sizeof res);
+      _exit (0);
+    }
+  close (p[1]);
+  rd = p[0];
+  if (read (rd, &res, sizeof res) != (ssize_t) sizeof res)
+    res.r = -ECHILD;
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  *top = res.top;
+  return res.r;
+}
+
 int
-ocirt_rootfs_detach_shared (const char *rootfs, uint64_t base, struct ocirt_err **err)
+ocirt_rootfs_base (int mntns, const char *rootfs, uint64_t *base, struct ocirt_err **err)
+{
+  int r = shared_root_op_in (mntns, rootfs, false, 0, base);
+
+  if (r < 0)
+    return ocirt_err_make (err, -r, "find the mount on the rootfs `%s`%s", rootfs,
+                           mntns >= 0 ? " in the joined mount namespace" : "");
+  return 0;
+}
+
+int
+ocirt_rootfs_detach_shared (int mntns, const char *rootfs, uint64_t base, struct ocirt_err **err)
 {
   uint64_t top;
+  int r = shared_root_op_in (mntns, rootfs, true, base, &top);
 
-  if (ocirt_mount_id (rootfs, &top) < 0)
-    return errno == ENOENT ? 0 : ocirt_err_make (err, errno, "find the mount on the rootfs `%s`", rootfs);
-  if (top == base)
-    return 0; /* never made, or gone already */
-  if (umount2 (rootfs, MNT_DETACH) < 0)
-    return ocirt_err_make (err, errno, "detach the container's bind of the rootfs `%s`", rootfs);
+  if (r == -ENOENT)
+    return 0;
+  if (r < 0)
+    return ocirt_err_make (err, -r, "detach the container's bind of the rootfs `%s`", rootfs);
   return 0;
 }
 

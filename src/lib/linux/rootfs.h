@@ -40,17 +40,20 @@ int ocirt_devices_setup (int rootfd, const struct ocirt_spec *spec, bool default
                          struct ocirt_err **err);
 /* tmpcopyup: what dir (inside rootfd) holds goes into the detached tmpfs before it covers it. */
 int ocirt_copyup (int rootfd, const char *dir, int tmpfs, struct ocirt_err **err);
-/* A container without a mount namespace of its own, whose mounts go into the runtime's: the rootfs
- * bound onto itself there, private (recursively), instead of ocirt_rootfs_prepare (which would
- * make every mount of the namespace a slave); its root is then ocirt_rootfs_chroot's, since
- * pivot_root would move the root of every process in the namespace. The runtime detaches the bind
- * (ocirt_rootfs_detach_shared) when the container goes. */
+/* A container without a mount namespace of its own (the runtime's, or one joined by path) whose
+ * mounts go into that one: the rootfs bound onto itself there, private (recursively), instead of
+ * ocirt_rootfs_prepare (which would make every mount of the namespace a slave); its root is then
+ * ocirt_rootfs_chroot's, since pivot_root would move the root of every process in the namespace.
+ * The runtime notes the mount that was on the rootfs before (ocirt_rootfs_base) and detaches the
+ * bind on top of it when the container goes (ocirt_rootfs_detach_shared). */
 int ocirt_rootfs_prepare_shared (const char *rootfs, int *rootfd, struct ocirt_err **err);
 int ocirt_rootfs_chroot (int rootfd, struct ocirt_err **err);
 /* The id of the (top) mount at path (statx; unique since Linux 6.8). -1 with errno. */
 int ocirt_mount_id (const char *path, uint64_t *id);
-/* Detaches the top mount on rootfs unless it is `base`, the one there before the container. */
-int ocirt_rootfs_detach_shared (const char *rootfs, uint64_t base, struct ocirt_err **err);
+/* mntns: an fd of the joined mount namespace (a child joins it to look), or -1 for ours. */
+int ocirt_rootfs_base (int mntns, const char *rootfs, uint64_t *base, struct ocirt_err **err);
+/* Detaches the top mount on rootfs unless it is `base`; a rootfs that is gone is no error. */
+int ocirt_rootfs_detach_shared (int mntns, const char *rootfs, uint64_t base, struct ocirt_err **err);
 /* pivot_root(".", ".") + umount2(".", MNT_DETACH); no_pivot: MS_MOVE onto / and chroot. */
 int ocirt_rootfs_pivot (int rootfd, bool no_pivot, struct ocirt_err **err);
 /* After pivot: rootfsPropagation on "/", root.readonly. */

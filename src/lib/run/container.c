@@ -43,8 +43,9 @@
 #include "sync.h"
 
 #define FIFO_NAME "exec.fifo"
-/* in the state dir of a container whose mounts went into our mount namespace (shared_root): the
- * id of the mount that was on the rootfs before the container's bind of it */
+/* in the state dir of a container whose mounts went into our mount namespace or a joined one
+ * (shared_root): the id of the mount that was on the rootfs before the container's bind of it, the
+ * inode of the joined namespace (0: ours), and on a second line the path of the joined one */
 #define ROOTFS_BASE_NAME "rootfs-base-mount"
 
 /* ---- helpers ---- */
@@ -133,6 +134,7 @@ struct undo
   pid_t pid;
   const char *shared_rootfs; /* shared_root: the bind to detach, unless the top mount is rootfs_base */
   uint64_t rootfs_base;
+  int rootfs_mntns;          /* the joined mount ns it is in, or -1 (ours); owned by the job */
 };
 
 static void
@@ -149,7 +151,8 @@ undo_run (struct undo *u)
       ;
   if (u->init_pidfd >= 0)
     pidfd_wait_exit (u->init_pidfd);
-  if (u->shared_rootfs != NULL && ocirt_rootfs_detach_shared (u->shared_rootfs, u->rootfs_base, &e) < 0)
+  if (u->shared_rootfs != NULL
+      && ocirt_rootfs_detach_shared (u->rootfs_mntns, u->shared_rootfs, u->rootfs_base, &e) < 0)
     {
       cleanup_free char *t = ocirt_err_text (e);
       log_warning ("undo a failed create: %s", t);
@@ -192,7 +195,7 @@ struct job
   int console_fd; /* --console-socket, connected */
   int notify_fd;  /* linux.seccomp.listenerPath, connected */
   int master;     /* the pty master the init sent (terminal, no console socket) */
-  bool shared_root; /* no mount ns of its own, but mounts: they go into ours (run.h) */
+  bool shared_root; /* no mount ns of its own, but mounts: they go into ours or the joined one (run.h) */
   struct undo undo;
 };
 
@@ -388,12 +391,13 @@ job_load (struct job *j, struct ocirt_err **err)
     return -1;
   if (ocirt_mount_plan_build (j->spec, j->bundle, &j->mounts, err) < 0)
     return -1;
-  /* No mount namespace: the container inherits ours (config-linux.md), where its mounts go too,
-   * under a private bind of the rootfs that delete detaches (runtime-tools' linux_ns_itype) */
-  j->shared_root = !j->ns.new_mount && !j->ns.join_mount
-                   && (j->mounts.n > 0 || j->spec->root_readonly
+  /* No new mount namespace: the container inherits ours (config-linux.md) or joins one, where its
+   * root is root.path and its mounts go too, under a private bind of the rootfs that delete
+   * detaches (runtime-tools' linux_ns_itype and linux_ns_path) */
+  j->shared_root = !j->ns.new_mount
+                   && (j->mounts.n > 0 || j->spec->root_readonly || l->n_masked_paths > 0 || l->n_readonly_paths > 0
                        || (l->rootfs_propagation != NULL && l->rootfs_propagation[0] != '\0'));
-  if (j->shared_root && (j->ns.new_user || j->ns.join_user))
+  if (j->shared_root && !j->ns.join_mount && (j->ns.new_user || j->ns.join_user))
     return ocirt_err_make (err, 0, "config.json has mounts but no mount namespace, and a user namespace, which "
                                    "cannot mount in the runtime's mount namespace (add {\"type\": \"mount\"} to "
                                    "linux.namespaces)");
@@ -512,15 +516,25 @@ record_rootfs_base (struct job *j, struct ocirt_err **err)
 {
   cleanup_free char *path = xfmt ("%s/%s/" ROOTFS_BASE_NAME, j->ctx->root, j->o->id);
   cleanup_fclose FILE *f = NULL;
+  const struct ocirt_ns_entry *mnt = &j->ns.ns[OCIRT_NS_MOUNT];
+  int mntns = j->ns.join_mount ? mnt->fd : -1;
+  struct stat ns_st = { 0 };
   uint64_t base;
 
-  if (ocirt_mount_id (j->rootfs, &base) < 0)
-    return ocirt_err_make (err, errno, "find the mount on the rootfs `%s`", j->rootfs);
+  if (ocirt_rootfs_base (mntns, j->rootfs, &base, err) < 0)
+    return -1;
+  if (mntns >= 0 && fstat (mntns, &ns_st) < 0)
+    return ocirt_err_make (err, errno, "stat mount namespace `%s`", mnt->path);
   f = fopen (path, "wxe");
-  if (f == NULL || fprintf (f, "%llu\n", (unsigned long long) base) < 0 || fflush (f) != 0)
+  if (f == NULL
+      || fprintf (f, "%llu %llu\n%s\n", (unsigned long long) base, (unsigned long long) ns_st.st_ino,
+                  mntns >= 0 ? mnt->path : "")
+             < 0
+      || fflush (f) != 0)
     return ocirt_err_make (err, errno, "write `%s`", path);
   j->undo.shared_rootfs = j->rootfs;
   j->undo.rootfs_base = base;
+  j->undo.rootfs_mntns = mntns;
   return 0;
 }
 
@@ -684,7 +698,7 @@ create_container (const struct ocirt_ctx *ctx, const struct ocirt_create_opts *o
   sigaddset (&stop, SIGHUP);
   sigaddset (&stop, SIGQUIT);
   sigprocmask (SIG_BLOCK, &stop, &old);
-  j.undo = (struct undo){ .root = ctx->root, .id = o->id, .child_pidfd = -1, .init_pidfd = -1 };
+  j.undo = (struct undo){ .root = ctx->root, .id = o->id, .child_pidfd = -1, .init_pidfd = -1, .rootfs_mntns = -1 };
   ret = job_load (&j, err);
   if (ret == 0)
     ret = job_spawn (&j, err);
@@ -858,15 +872,30 @@ detach_shared_root (const char *root, const struct ocirt_state *st, struct ocirt
 {
   cleanup_free char *path = xfmt ("%s/%s/" ROOTFS_BASE_NAME, root, st->id);
   cleanup_fclose FILE *f = fopen (path, "re");
-  unsigned long long base;
+  cleanup_close int mntns = -1;
+  char ns_path[PATH_MAX + 2] = "";
+  unsigned long long base, ns_ino;
+  struct stat ns_st;
 
   if (f == NULL && errno == ENOENT)
     return 0;
-  if (f == NULL || fscanf (f, "%llu", &base) != 1)
+  if (f == NULL || fscanf (f, "%llu %llu ", &base, &ns_ino) != 2)
     return ocirt_err_make (err, errno, "read `%s`", path);
   if (st->rootfs == NULL)
     return ocirt_err_make (err, 0, "container `%s`: no rootfs in its state", st->id);
-  return ocirt_rootfs_detach_shared (st->rootfs, (uint64_t) base, err);
+  if (ns_ino != 0)
+    {
+      /* the joined namespace, if the path still leads to it: gone, it took the bind along */
+      if (fgets (ns_path, sizeof ns_path, f) != NULL)
+        ns_path[strcspn (ns_path, "\n")] = '\0';
+      mntns = open (ns_path, O_RDONLY | O_CLOEXEC);
+      if (mntns < 0 || fstat (mntns, &ns_st) < 0 || ns_st.st_ino != ns_ino)
+        {
+          log_debug ("container `%s`: mount namespace `%s` is gone", st->id, ns_path);
+          return 0;
+        }
+    }
+  return ocirt_rootfs_detach_shared (mntns, st->rootfs, (uint64_t) base, err);
 }
 
 static int

@@ -207,16 +207,15 @@ setup_rootfs (struct init_state *s, struct ocirt_err **err)
 
   if (!a->ns->new_mount && !a->shared_root)
     {
-      /* joined mount ns: its root is the container's; the runtime's with nothing to mount: a
-       * chroot */
+      /* the runtime's mount namespace or a joined one, with nothing to mount: a chroot */
       if (create_hooks (s, err) < 0)
         return -1;
-      if (!a->ns->join_mount && chroot (a->rootfs) < 0)
+      if (chroot (a->rootfs) < 0)
         return ocirt_err_make (err, errno, "chroot into `%s`", a->rootfs);
       return 0;
     }
-  /* the runtime's mount namespace (the config has none): mounts under a private bind of the
-   * rootfs there, which `delete` detaches */
+  /* the runtime's mount namespace (the config has none) or a joined one: mounts under a private
+   * bind of the rootfs there, which `delete` detaches */
   if (a->shared_root ? ocirt_rootfs_prepare_shared (a->rootfs, &s->rootfd, err) < 0
                      : ocirt_rootfs_prepare (a->rootfs, in_userns, &s->rootfd, err) < 0)
     return -1;

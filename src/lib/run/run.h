@@ -28,7 +28,7 @@ struct ocirt_init_args
   int fifo_fd;                           /* O_PATH fd of <root>/<id>/exec.fifo */
   int n_preserved;                       /* fds 3..3+n-1 go to the process (LISTEN_FDS + --preserve-fds) */
   bool no_pivot;
-  bool shared_root;                      /* no mount ns of its own, but mounts: ocirt_rootfs_prepare_shared */
+  bool shared_root;                      /* no new mount ns, but mounts: ocirt_rootfs_prepare_shared */
   bool no_new_keyring;
   bool cgroup_mount;                     /* a mount of type cgroup: read the host's cgroup layout */
   const char *bundle;                    /* absolute, for the hooks' state */
