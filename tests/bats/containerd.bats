@@ -193,6 +193,9 @@ run_logged() {
   [ "${#lines[@]}" -eq 1 ]
   # the shim's text around the msg of the last "level":"error" line of log.json
   [[ "${output,,}" == 'ctr: failed to create shim task: oci runtime create failed: '*'"/no/such/binary"'*': no such file or directory: unknown' ]]
+  if [ "$(basename "$RT")" = ocirt ]; then
+    [ "$output" = 'ctr: failed to create shim task: OCI runtime create failed: exec: "/no/such/binary": stat /no/such/binary: No such file or directory: unknown' ]
+  fi
   [[ "$output" != *'"msg"'* && "$output" != *'level='* ]]
 }
 
@@ -278,6 +281,9 @@ run_logged() {
   [ "$status" -ne 0 ]
   [ "${#lines[@]}" -eq 1 ]
   [[ "${output,,}" == 'ctr: oci runtime exec failed: '*'"/no/such/binary"'*': no such file or directory: unknown' ]]
+  if [ "$(basename "$RT")" = ocirt ]; then
+    [ "$output" = 'ctr: OCI runtime exec failed: exec failed: exec: "/no/such/binary": stat /no/such/binary: No such file or directory: unknown' ]
+  fi
   [[ "$output" != *'"msg"'* && "$output" != *'level='* ]]
   c_gone c1
 }

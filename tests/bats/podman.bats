@@ -142,6 +142,9 @@ started() {
   [ "${#lines[@]}" -eq 1 ]
   # podman's own text around the msg of the runtime's JSON log line (no raw JSON, no time=)
   [[ "$output" == "Error: $RT: "*'no-such-command'*'executable file not found in $PATH: OCI runtime attempted to invoke a command that was not found' ]]
+  if [ "$(basename "$RT")" = ocirt ]; then
+    [ "$output" = "Error: $RT: exec: \"no-such-command\": executable file not found in \$PATH: OCI runtime attempted to invoke a command that was not found" ]
+  fi
   [[ "$output" != *'"msg"'* && "$output" != *'level='* ]]
 }
 
@@ -150,6 +153,21 @@ started() {
   [ "${#lines[@]}" -eq 1 ]
   # strerror's "No such file ..." (C) or Go's "no such file ..." (runc): podman matches either
   [[ "${output,,}" == "error: ${RT,,}: "*'/no/such/binary'*': no such file or directory: oci runtime attempted to invoke a command that was not found' ]]
+  if [ "$(basename "$RT")" = ocirt ]; then
+    [ "$output" = "Error: $RT: exec: \"/no/such/binary\": stat /no/such/binary: No such file or directory: OCI runtime attempted to invoke a command that was not found" ]
+  fi
+}
+
+@test "podman init of a bad container: the oci-log is the one JSON object podman shows the msg of" {
+  id=$(pm_create --name bad "$IMAGE" no-such-command)
+  run -125 pm init bad
+  log=$PM/runroot/overlay-containers/$id/userdata/oci-log
+  [ "$(wc -l < "$log")" -eq 1 ]
+  [ "$(jq -r '[.level, (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T"))] | @tsv' "$log")" = "error	true" ]
+  msg=$(jq -r .msg "$log")
+  [[ "$msg" == *'"no-such-command": executable file not found in $PATH' ]]
+  [ "$output" = "Error: $RT: $msg: OCI runtime attempted to invoke a command that was not found" ]
+  pm rm bad
 }
 
 @test "podman run -i: stdin reaches the container" {
@@ -246,6 +264,9 @@ started() {
 @test "podman exec: a missing command exits 127 with the runtime's error" {
   run -127 pm exec shared no-such-command
   [[ "$output" == *'no-such-command'*'executable file not found in $PATH'* ]]
+  if [ "$(basename "$RT")" = ocirt ]; then
+    [ "$output" = "Error: $RT: exec failed: exec: \"no-such-command\": executable file not found in \$PATH: OCI runtime attempted to invoke a command that was not found" ]
+  fi
   [[ "$output" != *'"msg"'* ]]
 }
 
