@@ -71,7 +71,6 @@ oci_layout_tar() {
 }
 
 setup_file() {
-  requires_root
   requires_clients containerd ctr containerd-shim-runc-v2 script
   RT=$(client_runtime)
   export RT

@@ -38,7 +38,6 @@ pm_sh() {
 }
 
 setup_file() {
-  requires_root
   requires_clients podman conmon script
   RT=$(client_runtime)
   export RT
