@@ -143,6 +143,10 @@ teardown_file() {
 # Every test removes what it made; a container still listed fails the test (and is removed).
 teardown() {
   local left id
+  if [ -n "${EVENTS_PID:-}" ]; then
+    kill "$EVENTS_PID" 2>/dev/null
+    wait "$EVENTS_PID" 2>/dev/null
+  fi
   left=$(c containers ls -q 2>/dev/null)
   [ -z "$left" ] && return 0
   for id in $left; do
@@ -235,9 +239,12 @@ run_logged() {
   c_gone c1
 }
 
-@test "ctr run --memory-limit: going over it is an OOM kill, exit 137" {
+@test "ctr run --memory-limit: going over it is an OOM kill, exit 137, and the shim's /tasks/oom event" {
+  c events > "$BATS_TEST_TMPDIR/events" 2>&1 3>&- &
+  EVENTS_PID=$! # (teardown stops it)
   run c_run --rm --memory-limit $((16 * 1024 * 1024)) "$IMAGE" c1 sh -c 'head -c 200m /dev/zero | tail'
   [ "$status" -eq 137 ]
+  wait_until 100 grep -q "/tasks/oom.*c1" "$BATS_TEST_TMPDIR/events"
 }
 
 @test "ctr run -t: a terminal with the caller's window size" {
