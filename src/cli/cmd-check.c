@@ -40,13 +40,13 @@ cmd_check (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err)
   int r, n;
 
   (void) ctx;
-  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  r = opts_parse_n (&cmd, argc, argv, 0, 1, &pos, &n_pos, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
-  if (opts_require_args (&cmd, n_pos, 0, bundle != NULL ? 0 : 1, err) < 0)
+  if (bundle != NULL && n_pos > 0)
     {
       free (pos);
-      return -1;
+      return opts_require_args (&cmd, n_pos, 0, 0, err);
     }
   if (bundle == NULL)
     bundle = n_pos > 0 ? pos[0] : ".";

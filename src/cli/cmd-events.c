@@ -33,11 +33,9 @@ cmd_events (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err
   unsigned ms;
   int r;
 
-  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  r = opts_parse_n (&cmd, argc, argv, 1, 1, &pos, &n_pos, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
-  if (opts_require_args (&cmd, n_pos, 1, 1, err) < 0)
-    return -1;
   if (ocirt_parse_duration_ms (interval, &ms, err) < 0)
     return ocirt_err_wrap (err, "--interval");
   return ocirt_container_events (ctx, pos[0], stats, ms, err) < 0 ? -1 : 0;

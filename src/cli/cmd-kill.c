@@ -29,11 +29,9 @@ cmd_kill (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err)
   int sig = SIGTERM;
   int r;
 
-  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  r = opts_parse_n (&cmd, argc, argv, 1, 2, &pos, &n_pos, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
-  if (opts_require_args (&cmd, n_pos, 1, 2, err) < 0)
-    return -1;
   if (n_pos == 2 && ocirt_signal_parse (pos[1], &sig, err) < 0)
     return -1;
   return ocirt_container_kill (ctx, pos[0], sig, all, err) < 0 ? -1 : 0;

@@ -35,11 +35,9 @@ cmd_list (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err)
   size_t n_pos = 0, n = 0;
   int r;
 
-  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  r = opts_parse_n (&cmd, argc, argv, 0, 0, &pos, &n_pos, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
-  if (opts_require_args (&cmd, n_pos, 0, 0, err) < 0)
-    return -1;
   if (strcmp (format, "table") != 0 && strcmp (format, "json") != 0)
     return ocirt_err_make (err, 0, "list: invalid format \"%s\": expected table or json", format);
   if (ocirt_state_list (ctx->root, &list, &n, err) < 0)

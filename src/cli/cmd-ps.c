@@ -36,11 +36,9 @@ cmd_ps (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err)
   size_t n_pos = 0, n = 0;
   int r;
 
-  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  r = opts_parse_n (&cmd, argc, argv, 1, (size_t) argc, &pos, &n_pos, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
-  if (opts_require_args (&cmd, n_pos, 1, (size_t) argc, err) < 0)
-    return -1;
   if (strcmp (format, "json") == 0)
     {
       if (ocirt_container_pids (ctx, pos[0], &pids, &n, err) < 0)

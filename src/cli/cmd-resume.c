@@ -20,10 +20,8 @@ cmd_resume (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err
   size_t n_pos = 0;
   int r;
 
-  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  r = opts_parse_n (&cmd, argc, argv, 1, 1, &pos, &n_pos, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
-  if (opts_require_args (&cmd, n_pos, 1, 1, err) < 0)
-    return -1;
   return ocirt_container_resume (ctx, pos[0], err) < 0 ? -1 : 0;
 }

@@ -33,12 +33,10 @@ cmd_spec (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err)
   int r;
 
   (void) ctx;
-  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  r = opts_parse_n (&cmd, argc, argv, 0, 0, &pos, &n_pos, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
   free (pos);
-  if (opts_require_args (&cmd, n_pos, 0, 0, err) < 0)
-    return -1;
   if (ocirt_spec_write_default (bundle, rootless, err) < 0)
     return -1;
   return 0;

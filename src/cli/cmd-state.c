@@ -24,11 +24,9 @@ cmd_state (struct ocirt_ctx *ctx, int argc, char **argv, struct ocirt_err **err)
   size_t n_pos = 0;
   int r;
 
-  r = opts_parse (&cmd, argc, argv, &pos, &n_pos, err);
+  r = opts_parse_n (&cmd, argc, argv, 1, 1, &pos, &n_pos, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
-  if (opts_require_args (&cmd, n_pos, 1, 1, err) < 0)
-    return -1;
   if (ocirt_state_read (ctx->root, pos[0], &st, err) < 0)
     return -1;
   ocirt_state_refresh (ctx->root, st);

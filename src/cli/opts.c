@@ -149,6 +149,23 @@ opts_require_args (const struct opt_cmd *cmd, size_t n_pos, size_t min, size_t m
   return 0;
 }
 
+int
+opts_parse_n (const struct opt_cmd *cmd, int argc, char **argv, size_t min, size_t max, char ***pos_out,
+              size_t *n_pos, struct ocirt_err **err)
+{
+  int r = opts_parse (cmd, argc, argv, pos_out, n_pos, err);
+
+  if (r != 0)
+    return r;
+  if (opts_require_args (cmd, *n_pos, min, max, err) < 0)
+    {
+      free (*pos_out);
+      *pos_out = NULL;
+      return -1;
+    }
+  return 0;
+}
+
 void
 opts_print_help (const struct opt_cmd *cmd)
 {

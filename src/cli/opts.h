@@ -50,6 +50,11 @@ struct opt_cmd
 int opts_parse (const struct opt_cmd *cmd, int argc, char **argv, char ***pos_out, size_t *n_pos,
                 struct ocirt_err **err);
 
+/* opts_parse, then opts_require_args: how every command starts. Same returns as opts_parse;
+ * on failure nothing is left to free. */
+int opts_parse_n (const struct opt_cmd *cmd, int argc, char **argv, size_t min, size_t max, char ***pos_out,
+                  size_t *n_pos, struct ocirt_err **err);
+
 /* The common "exactly N positionals" check with runc's message style. */
 int opts_require_args (const struct opt_cmd *cmd, size_t n_pos, size_t min, size_t max, struct ocirt_err **err);
 
