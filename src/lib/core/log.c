@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ocirt/fdio.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/json.h"
@@ -104,22 +105,6 @@ format_text (enum ocirt_log_level level, const char *msg, const char *when)
   return xfmt ("time=\"%s\" level=%s msg=%s\n", when, level_names[level], ocirt_jw_text (w, NULL));
 }
 
-static void
-write_all (int fd, const char *s)
-{
-  size_t len = strlen (s);
-  while (len > 0)
-    {
-      ssize_t n = write (fd, s, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return;
-      s += n;
-      len -= (size_t) n;
-    }
-}
-
 void
 ocirt_log_set_hook (ocirt_log_hook_fn fn, void *data)
 {
@@ -158,12 +143,12 @@ ocirt_log (enum ocirt_log_level level, const char *fmt, ...)
           free (line);
           line = xfmt ("ocirt: %s: %s\n", level_names[level], msg);
         }
-      write_all (STDERR_FILENO, line);
+      (void) ocirt_write_all (STDERR_FILENO, line, strlen (line));
       errno = saved;
       return;
     }
   format_time (when, sizeof when);
   line = log_format == OCIRT_LOG_JSON ? format_json (level, msg, when) : format_text (level, msg, when);
-  write_all (log_fd, line);
+  (void) ocirt_write_all (log_fd, line, strlen (line));
   errno = saved;
 }

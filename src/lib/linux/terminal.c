@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "ocirt/fdio.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/terminal.h"
@@ -322,22 +323,6 @@ follow_size (int master, const struct ocirt_host_tty *t)
     ioctl (master, TIOCSWINSZ, &ws);
 }
 
-static int
-write_all (int fd, const char *buf, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      buf += n;
-      len -= (size_t) n;
-    }
-  return 0;
-}
-
 /* master -> stdout until nothing is ready. Returns false when the master hung up. */
 static bool
 pump_out (int master)
@@ -350,7 +335,7 @@ pump_out (int master)
       if (n > 0)
         {
           /* stdout gone (the caller's terminal closed): keep draining so the container never blocks */
-          write_all (STDOUT_FILENO, buf, (size_t) n);
+          ocirt_write_all (STDOUT_FILENO, buf, (size_t) n);
           continue;
         }
       if (n < 0 && errno == EINTR)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ocirt/fdio.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/json.h"
@@ -235,22 +236,6 @@ ocirt_spec_default_json (bool rootless)
   return indent_with_tabs (ocirt_jw_text (w, NULL));
 }
 
-static int
-write_all_fd (int fd, const char *s, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, s, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      s += n;
-      len -= (size_t) n;
-    }
-  return 0;
-}
-
 int
 ocirt_spec_write_default (const char *bundle, bool rootless, struct ocirt_err **err)
 {
@@ -269,7 +254,7 @@ ocirt_spec_write_default (const char *bundle, bool rootless, struct ocirt_err **
   if (fd < 0)
     return ocirt_err_make (err, errno, "create `%s/config.json`", dir);
   text = ocirt_spec_default_json (rootless);
-  if (write_all_fd (fd, text, strlen (text)) < 0)
+  if (ocirt_write_all (fd, text, strlen (text)) < 0)
     {
       int saved = errno;
       unlinkat (dirfd, "config.json", 0);

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ocirt/fdio.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/log.h"
@@ -255,22 +256,6 @@ ocirt_state_dir_create (const char *root, const char *id, struct ocirt_err **err
   return 0;
 }
 
-static int
-write_all (int fd, const char *s, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, s, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      s += n;
-      len -= (size_t) n;
-    }
-  return 0;
-}
-
 int
 ocirt_state_write (const char *root, const struct ocirt_state *st, struct ocirt_err **err)
 {
@@ -293,7 +278,7 @@ ocirt_state_write (const char *root, const struct ocirt_state *st, struct ocirt_
   fd = openat (dfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return ocirt_err_make (err, errno, "create `%s/" STATE_TMP "`", dir);
-  if (write_all (fd, text, strlen (text)) < 0 || fsync (fd) < 0)
+  if (ocirt_write_all (fd, text, strlen (text)) < 0 || fsync (fd) < 0)
     {
       int saved = errno;
       unlinkat (dfd, STATE_TMP, 0);
