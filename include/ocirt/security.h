@@ -93,9 +93,6 @@ const char *const *ocirt_seccomp_known_actions (size_t *n);
 const char *const *ocirt_seccomp_known_operators (size_t *n);
 const char *const *ocirt_seccomp_known_flags (size_t *n);
 const char *const *ocirt_seccomp_known_archs (size_t *n);
-/* "CAP_CHOWN" for 0 ...; NULL above ocirt_cap_last_known (). */
-const char *ocirt_cap_name (int cap);
-int ocirt_cap_last_known (void);
 bool ocirt_apparmor_enabled (void);
 bool ocirt_selinux_enabled (void);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "ocirt/names.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "src/lib/security/security-internal.h"
@@ -11,11 +12,11 @@
 static void
 test_names (void)
 {
-  is_int (ocirt_rlimit_from_name ("RLIMIT_NOFILE"), RLIMIT_NOFILE, "RLIMIT_NOFILE");
-  is_int (ocirt_rlimit_from_name ("RLIMIT_RTTIME"), RLIMIT_RTTIME, "RLIMIT_RTTIME");
-  is_int (ocirt_rlimit_from_name ("RLIMIT_MSGQUEUE"), RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE");
-  is_int (ocirt_rlimit_from_name ("RLIMIT_FOO"), -1, "unknown");
-  is_int (ocirt_rlimit_from_name ("nofile"), -1, "the full name is required");
+  is_int (ocirt_rlimit_resource ("RLIMIT_NOFILE"), RLIMIT_NOFILE, "RLIMIT_NOFILE");
+  is_int (ocirt_rlimit_resource ("RLIMIT_RTTIME"), RLIMIT_RTTIME, "RLIMIT_RTTIME");
+  is_int (ocirt_rlimit_resource ("RLIMIT_MSGQUEUE"), RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE");
+  is_int (ocirt_rlimit_resource ("RLIMIT_FOO"), -1, "unknown");
+  is_int (ocirt_rlimit_resource ("nofile"), -1, "the full name is required");
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "ocirt/names.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/log.h"
@@ -18,79 +19,6 @@
 #include <sys/capability.h>
 #endif
 
-/* capabilities(7), by number. */
-static const char *const cap_names[] = {
-  "CAP_CHOWN",              /* 0 */
-  "CAP_DAC_OVERRIDE",       /* 1 */
-  "CAP_DAC_READ_SEARCH",    /* 2 */
-  "CAP_FOWNER",             /* 3 */
-  "CAP_FSETID",             /* 4 */
-  "CAP_KILL",               /* 5 */
-  "CAP_SETGID",             /* 6 */
-  "CAP_SETUID",             /* 7 */
-  "CAP_SETPCAP",            /* 8 */
-  "CAP_LINUX_IMMUTABLE",    /* 9 */
-  "CAP_NET_BIND_SERVICE",   /* 10 */
-  "CAP_NET_BROADCAST",      /* 11 */
-  "CAP_NET_ADMIN",          /* 12 */
-  "CAP_NET_RAW",            /* 13 */
-  "CAP_IPC_LOCK",           /* 14 */
-  "CAP_IPC_OWNER",          /* 15 */
-  "CAP_SYS_MODULE",         /* 16 */
-  "CAP_SYS_RAWIO",          /* 17 */
-  "CAP_SYS_CHROOT",         /* 18 */
-  "CAP_SYS_PTRACE",         /* 19 */
-  "CAP_SYS_PACCT",          /* 20 */
-  "CAP_SYS_ADMIN",          /* 21 */
-  "CAP_SYS_BOOT",           /* 22 */
-  "CAP_SYS_NICE",           /* 23 */
-  "CAP_SYS_RESOURCE",       /* 24 */
-  "CAP_SYS_TIME",           /* 25 */
-  "CAP_SYS_TTY_CONFIG",     /* 26 */
-  "CAP_MKNOD",              /* 27 */
-  "CAP_LEASE",              /* 28 */
-  "CAP_AUDIT_WRITE",        /* 29 */
-  "CAP_AUDIT_CONTROL",      /* 30 */
-  "CAP_SETFCAP",            /* 31 */
-  "CAP_MAC_OVERRIDE",       /* 32 */
-  "CAP_MAC_ADMIN",          /* 33 */
-  "CAP_SYSLOG",             /* 34 */
-  "CAP_WAKE_ALARM",         /* 35 */
-  "CAP_BLOCK_SUSPEND",      /* 36 */
-  "CAP_AUDIT_READ",         /* 37 */
-  "CAP_PERFMON",            /* 38 */
-  "CAP_BPF",                /* 39 */
-  "CAP_CHECKPOINT_RESTORE", /* 40 */
-};
-
-#define N_CAP_NAMES ((int) (sizeof cap_names / sizeof cap_names[0]))
-
-int
-ocirt_cap_from_name (const char *name)
-{
-  int i;
-
-  /* runc and crun accept any case; the spec writes them upper case. */
-  for (i = 0; i < N_CAP_NAMES; i++)
-    if (strcasecmp (cap_names[i], name) == 0)
-      return i;
-  return -1;
-}
-
-const char *
-ocirt_cap_name (int cap)
-{
-  if (cap < 0 || cap >= N_CAP_NAMES)
-    return NULL;
-  return cap_names[cap];
-}
-
-int
-ocirt_cap_last_known (void)
-{
-  return N_CAP_NAMES - 1;
-}
-
 int
 ocirt_cap_last_running (void)
 {
@@ -99,10 +27,10 @@ ocirt_cap_last_running (void)
   int v;
 
   if (fd < 0 || read (fd, buf, sizeof buf - 1) <= 0)
-    return ocirt_cap_last_known ();
+    return OCIRT_CAPABILITY_LAST;
   v = atoi (buf);
   if (v <= 0 || v > 63)
-    return ocirt_cap_last_known ();
+    return OCIRT_CAPABILITY_LAST;
   return v;
 }
 
@@ -123,7 +51,7 @@ names_to_bits (char *const *names, size_t n, enum ocirt_cap_set set, int last_ca
   *out = 0;
   for (i = 0; i < n; i++)
     {
-      int c = ocirt_cap_from_name (names[i]);
+      int c = ocirt_capability_from_name (names[i]);
 
       if (c < 0)
         return ocirt_err_make (err, 0, "process.capabilities.%s: unknown capability `%s`", ocirt_cap_set_name (set),
@@ -152,7 +80,7 @@ drop_ungrantable (struct ocirt_cap_plan *p, enum ocirt_cap_set set, uint64_t all
   for (c = 0; bad && c < 64; c++)
     if (bad & (UINT64_C (1) << c))
       {
-        const char *name = ocirt_cap_name (c) ? ocirt_cap_name (c) : "?";
+        const char *name = ocirt_capability_name (c) ? ocirt_capability_name (c) : "?";
 
         if (quiet)
           log_debug ("process.capabilities.%s: `%s` cannot be granted: %s, skipping it", ocirt_cap_set_name (set),
@@ -238,7 +166,7 @@ ocirt_caps_apply_bounding (const struct ocirt_cap_plan *p, struct ocirt_err **er
         continue;
       if (cap_drop_bound ((cap_value_t) c) < 0)
         return ocirt_err_make (err, errno, "drop `%s` from the bounding set",
-                               ocirt_cap_name (c) ? ocirt_cap_name (c) : "?");
+                               ocirt_capability_name (c) ? ocirt_capability_name (c) : "?");
     }
   return 0;
 }
@@ -303,7 +231,7 @@ ocirt_caps_apply_final (const struct ocirt_cap_plan *p, struct ocirt_err **err)
   for (c = 0; c <= p->last_cap; c++)
     if (p->sets[OCIRT_CAP_AMBIENT] & (UINT64_C (1) << c))
       if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long) c, 0, 0) < 0)
-        return ocirt_err_make (err, errno, "raise the ambient capability `%s`", ocirt_cap_name (c));
+        return ocirt_err_make (err, errno, "raise the ambient capability `%s`", ocirt_capability_name (c));
   return 0;
 }
 

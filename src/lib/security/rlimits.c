@@ -1,46 +1,13 @@
-/* process.rlimits: name table, validation (plan) and setrlimit (apply). */
+/* process.rlimits: validation (plan) and setrlimit (apply); the names are in names.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
+#include "ocirt/names.h"
 #include "ocirt/err.h"
 #include "ocirt/xalloc.h"
 #include "security-internal.h"
-
-static const struct
-{
-  const char *name;
-  int resource;
-} rlimit_names[] = {
-  { "RLIMIT_CPU", RLIMIT_CPU },
-  { "RLIMIT_FSIZE", RLIMIT_FSIZE },
-  { "RLIMIT_DATA", RLIMIT_DATA },
-  { "RLIMIT_STACK", RLIMIT_STACK },
-  { "RLIMIT_CORE", RLIMIT_CORE },
-  { "RLIMIT_RSS", RLIMIT_RSS },
-  { "RLIMIT_NPROC", RLIMIT_NPROC },
-  { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
-  { "RLIMIT_AS", RLIMIT_AS },
-  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-  { "RLIMIT_NICE", RLIMIT_NICE },
-  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
-  { "RLIMIT_RTTIME", RLIMIT_RTTIME },
-};
-
-int
-ocirt_rlimit_from_name (const char *name)
-{
-  size_t i;
-
-  for (i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0]; i++)
-    if (strcmp (rlimit_names[i].name, name) == 0)
-      return rlimit_names[i].resource;
-  return -1;
-}
 
 int
 ocirt_rlimits_plan (const struct ocirt_rlimit *rl, size_t n, struct ocirt_rlimit_plan **out,
@@ -55,7 +22,7 @@ ocirt_rlimits_plan (const struct ocirt_rlimit *rl, size_t n, struct ocirt_rlimit
   p = xzalloc (n * sizeof *p);
   for (i = 0; i < n; i++)
     {
-      int r = ocirt_rlimit_from_name (rl[i].type);
+      int r = ocirt_rlimit_resource (rl[i].type);
 
       if (r < 0)
         {

@@ -23,8 +23,6 @@ struct ocirt_rlimit_plan
   struct rlimit lim;
 };
 
-/* -1 when the name is no Linux RLIMIT_*. */
-int ocirt_rlimit_from_name (const char *name);
 /* Validates process.rlimits (known type, no duplicate, soft <= hard) into *out (n entries). */
 int ocirt_rlimits_plan (const struct ocirt_rlimit *rl, size_t n, struct ocirt_rlimit_plan **out,
                         struct ocirt_err **err);
@@ -53,13 +51,8 @@ struct ocirt_cap_plan
   int last_cap; /* the running kernel's CAP_LAST_CAP */
 };
 
-/* Number of the capability ("CAP_CHOWN" -> 0), -1 when no Linux capability has that name. */
-int ocirt_cap_from_name (const char *name);
-/* "CAP_CHOWN" for 0; NULL above the highest number ocirt knows. */
-const char *ocirt_cap_name (int cap);
-/* The highest capability number ocirt knows by name. */
-int ocirt_cap_last_known (void);
-/* /proc/sys/kernel/cap_last_cap, or ocirt_cap_last_known () when unreadable. */
+/* Capability names and numbers are in names.h (ocirt_capability_from_name/_name). */
+/* /proc/sys/kernel/cap_last_cap, or OCIRT_CAPABILITY_LAST when unreadable. */
 int ocirt_cap_last_running (void);
 const char *ocirt_cap_set_name (enum ocirt_cap_set s); /* "bounding", ... */
 /* Pure: names to bit sets. Unknown names are an error naming them; capabilities above last_cap
