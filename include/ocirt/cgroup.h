@@ -20,10 +20,19 @@ struct ocirt_cgroup;
  * and apply linux.resources. A field whose controller is missing is an error naming both. */
 int ocirt_cgroup_create (const struct ocirt_ctx *ctx, const char *id, const struct ocirt_spec *spec,
                          struct ocirt_cgroup **out, struct ocirt_err **err);
-/* For clone3 CLONE_INTO_CGROUP: an O_PATH|O_DIRECTORY fd of the v2 cgroup, or -1 when the host
- * layout needs ocirt_cgroup_add_pid instead (v1, hybrid). Owned by the cgroup object. */
+/* For clone3 CLONE_INTO_CGROUP: an O_PATH|O_DIRECTORY fd of the container's cgroup2 cgroup (v2 and
+ * hybrid hosts), or -1 when there is none (v1 only, no cgroup). Owned by the cgroup object. A
+ * process cloned into it (in_v2 below) still has the v1 hierarchies of a hybrid host to join. */
 int ocirt_cgroup_clone_fd (struct ocirt_cgroup *cg);
-int ocirt_cgroup_add_pid (struct ocirt_cgroup *cg, pid_t pid, struct ocirt_err **err);
+/* The runtime moves pid into every hierarchy (cgroup.procs), the cgroup2 one unless in_v2. */
+int ocirt_cgroup_add_pid (struct ocirt_cgroup *cg, pid_t pid, bool in_v2, struct ocirt_err **err);
+/* The calling process moves itself: "0" into each v1 hierarchy's `tasks` (and the cgroup2 one's
+ * cgroup.procs unless in_v2). Much cheaper than add_pid (no wait for an RCU grace period), but
+ * only for a single-threaded process with the credentials that may write the cgroup's files. */
+int ocirt_cgroup_join_self (struct ocirt_cgroup *cg, bool in_v2, struct ocirt_err **err);
+/* Whether this process made the container's directory in every hierarchy (its files are then the
+ * runtime's own, writable by a clone of it in a new user ns before it changes credentials). */
+bool ocirt_cgroup_made_here (const struct ocirt_cgroup *cg);
 /* The path recorded in state.json, which ocirt_cgroup_load takes back. */
 const char *ocirt_cgroup_path (const struct ocirt_cgroup *cg);
 int ocirt_cgroup_load (const struct ocirt_ctx *ctx, const char *path, struct ocirt_cgroup **out,

@@ -7,8 +7,9 @@
  * rlimits, NNP and LSM labels through security.h.
  *
  * Processes: the runtime joins the init's pid namespace for its children only, clones the process
- * (into the cgroup when the host allows clone3 CLONE_INTO_CGROUP, else it adds the pid while the
- * child waits), and leaves the pid namespace again; the child joins the other namespaces, the
+ * (into the cgroup2 cgroup with clone3 CLONE_INTO_CGROUP, unless execCPUAffinity.initial must come
+ * first), and leaves the pid namespace again; the child applies execCPUAffinity.initial, moves
+ * itself into the cgroup's other hierarchies (ocirt_cgroup_join_self), joins the other namespaces, the
  * root and cwd, makes its terminal, applies the security and execs. It reports a failure, the pty
  * master (no console socket) and the seccomp listener fd over a socketpair whose end closes on
  * exec. */

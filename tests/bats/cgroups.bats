@@ -386,3 +386,81 @@ first_disk() {
   run ocirt events --interval 0s "$CT"
   [ "$status" -ne 0 ]
 }
+
+# in_ct_cgroup PID: the process is in the container's cgroup in every hierarchy (each v1 one and
+# cgroup2), as /proc/PID/cgroup lists them.
+in_ct_cgroup() {
+  local line n=0 want
+  want=$(ls -d /sys/fs/cgroup/*/ | while read -r d; do [ -L "${d%/}" ] || echo; done | wc -l)
+  while read -r line; do
+    [[ "$line" == *":$CG_PARENT/$CT" ]] || { echo "process $1 not in the cgroup: $line"; return 1; }
+    n=$((n + 1))
+  done < "/proc/$1/cgroup"
+  [ "$n" -eq "$want" ] || { echo "process $1: $n hierarchies listed, $want mounted"; return 1; }
+}
+
+# exec_pid ARGS...: `exec -d` of sleep; its host pid in $EPID
+exec_sleeper() {
+  rm -f "$BATS_TEST_TMPDIR/exec.pid"
+  run ocirt_bg exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$@"
+  [ "$status" -eq 0 ] || { echo "exec: $output" >&2; return 1; }
+  EPID=$(cat "$BATS_TEST_TMPDIR/exec.pid")
+}
+
+@test "the init and exec'd processes are in the container's cgroup in every hierarchy" {
+  start_ct sleep 100
+  in_ct_cgroup "$PID"
+  exec_sleeper "$CT" sleep 100
+  in_ct_cgroup "$EPID"
+  # execCPUAffinity.initial is applied before the process joins the cgroup: it still joins all
+  jq '.process | .args = ["sleep", "100"] | .execCPUAffinity = {initial: "0"}' "$BUNDLE/config.json" \
+    > "$BATS_TEST_TMPDIR/process.json"
+  exec_sleeper --process "$BATS_TEST_TMPDIR/process.json" "$CT"
+  in_ct_cgroup "$EPID"
+}
+
+@test "an init in a new user namespace is in the container's cgroup in every hierarchy, made here or not" {
+  userns_reachable "$BUNDLE"
+  update_config '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  # the cgroup made by ocirt: the init moves itself before it becomes the namespace's root
+  start_ct sleep 100
+  in_ct_cgroup "$PID"
+  exec_sleeper "$CT" sleep 100
+  in_ct_cgroup "$EPID"
+  run ocirt delete --force "$CT"
+  [ "$status" -eq 0 ]
+  # a cgroup that exists already (its files may not be the runtime's): the runtime moves the init
+  local d
+  for d in /sys/fs/cgroup/*/; do
+    [ -L "${d%/}" ] && continue
+    mkdir -p "$d${CG_PARENT#/}/$CT"
+    if [ -f "${d}cpuset.cpus" ]; then
+      cat "${d}cpuset.cpus" > "$d${CG_PARENT#/}/cpuset.cpus"
+      cat "${d}cpuset.mems" > "$d${CG_PARENT#/}/cpuset.mems"
+      cat "${d}cpuset.cpus" > "$d${CG_PARENT#/}/$CT/cpuset.cpus"
+      cat "${d}cpuset.mems" > "$d${CG_PARENT#/}/$CT/cpuset.mems"
+    fi
+  done
+  start_ct sleep 100
+  in_ct_cgroup "$PID"
+}
+
+@test "a cgroup the init cannot join fails create with the kernel's reason, leaving nothing" {
+  # a v1 cpuset cgroup without cpus refuses tasks (ENOSPC); ocirt fills only the ones it makes
+  [ -d /sys/fs/cgroup/cpuset ] || skip "no v1 cpuset hierarchy"
+  local d=/sys/fs/cgroup/cpuset${CG_PARENT}
+  mkdir -p "$d/$CT"
+  cat /sys/fs/cgroup/cpuset/cpuset.cpus > "$d/cpuset.cpus"
+  cat /sys/fs/cgroup/cpuset/cpuset.mems > "$d/cpuset.mems"
+  set_args true
+  run ocirt_bg create --bundle "$BUNDLE" "$CT"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"cgroup \`$d/$CT\`"*"No space left on device"* ]]
+  [ ! -e "$TEST_ROOT/$CT" ]
+  for d in /sys/fs/cgroup/*/; do
+    [ ! -d "$d${CG_PARENT#/}/$CT" ] || { echo "left in $d"; false; }
+  done
+}

@@ -538,7 +538,7 @@ ATTACK
 #!/bin/sh
 while :; do
   for d in /proc/[0-9]*; do
-    c=$(cat "$d/comm" 2>/dev/null) || continue
+    read -r c < "$d/comm" 2>/dev/null || continue
     case "$c" in
       ocirt*)
         # once it has exec'd the command, the exe is that command's (busybox here): not a finding
@@ -554,8 +554,10 @@ WATCH
   chmod 755 "$BUNDLE/rootfs/watch.sh"
   cmd /watch.sh
   run_detached
-  for _ in $(seq 60); do
+  # 60 execs at least, more until one is seen: an exec sets up in about a millisecond
+  for i in $(seq 400); do
     "$OCIRT" --root "$TEST_ROOT" exec "$CTR" true
+    [ "$i" -ge 60 ] && grep -q '^hidden ' "$BUNDLE/rootfs/tmp/watch.log" 2>/dev/null && break
   done
   echo "seen runtime processes:"
   sort -u "$BUNDLE/rootfs/tmp/watch.log" 2>/dev/null || true

@@ -149,7 +149,7 @@ test_lifecycle (void)
       pause ();
       _exit (0);
     }
-  ok (ocirt_cgroup_add_pid (cg, child, &err) == 0, "add a child to every hierarchy");
+  ok (ocirt_cgroup_add_pid (cg, child, false, &err) == 0, "add a child to every hierarchy");
   ok (ocirt_cgroup_load (&ctx, ocirt_cgroup_path (cg), &cg2, &err) == 0, "load from the recorded path");
   ok (cg2 && ocirt_cgroup_pids (cg2, &pids, &n, &err) == 0 && n == 1 && pids[0] == child, "pids lists the child");
   ok (cg2 && ocirt_cgroup_update (cg2, &upd, &err) == 0, "update pids.limit");
@@ -197,7 +197,7 @@ test_not_empty (void)
       pause ();
       _exit (0);
     }
-  ocirt_cgroup_add_pid (cg, child, &err);
+  ocirt_cgroup_add_pid (cg, child, false, &err);
   ok (ocirt_cgroup_create (&ctx, "busy", &spec, &again, &err) < 0 && strstr (err->msg, "is not empty"),
       "a cgroup with processes is refused: %s", err ? err->msg : "");
   ok (ocirt_cgroup_destroy (cg, &err) == 0 || (printf ("# %s\n", err->msg), 0), "destroy kills and removes");
@@ -437,7 +437,7 @@ test_v2_driver (void)
       pause ();
       _exit (0);
     }
-  ok (ocirt_cgroup_add_pid (cg, b, &err) == 0, "add_pid writes cgroup2's cgroup.procs");
+  ok (ocirt_cgroup_add_pid (cg, b, false, &err) == 0, "add_pid writes cgroup2's cgroup.procs");
   ok (ocirt_cgroup_pids (cg, &pids, &np, &err) == 0 && np == 2, "two processes listed");
   ok (ocirt_cgroup_freeze (cg, true, &err) == 0, "cgroup.freeze 1");
   {

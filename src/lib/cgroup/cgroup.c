@@ -798,26 +798,59 @@ ocirt_cgroup_clone_fd (struct ocirt_cgroup *cg)
 {
   struct ocirt_cg_hier *h;
 
-  if (cg->layout != OCIRT_CG_V2)
-    return -1;
+  /* hybrid hosts too: the cgroup2 part is then joined at birth, the v1 ones after */
   if (cg->clone_fd < 0 && (h = ocirt_cg_hier_v2 (cg)) != NULL)
     cg->clone_fd = open (h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   return cg->clone_fd;
 }
 
 int
-ocirt_cgroup_add_pid (struct ocirt_cgroup *cg, pid_t pid, struct ocirt_err **err)
+ocirt_cgroup_add_pid (struct ocirt_cgroup *cg, pid_t pid, bool in_v2, struct ocirt_err **err)
 {
   char buf[24];
 
   snprintf (buf, sizeof buf, "%d", (int) pid);
   for (size_t i = 0; i < cg->n; i++)
     {
-      int r = write_raw (cg->h[i].dir, "cgroup.procs", buf);
+      int r;
+      if (in_v2 && cg->h[i].v2)
+        continue;
+      r = write_raw (cg->h[i].dir, "cgroup.procs", buf);
       if (r < 0)
         return ocirt_err_make (err, -r, "add process %d to cgroup `%s`", (int) pid, cg->h[i].dir);
     }
   return 0;
+}
+
+/* "0" is the writer itself. Into a v1 `tasks` file it moves one thread, the writer: the kernel
+ * then skips the global cgroup_threadgroup_rwsem, whose write side waits for an RCU grace period
+ * (~10 ms on an idle host) each time a process is moved by pid or through cgroup.procs. For the
+ * single-threaded init that one thread is the whole process. cgroup2 has no such file (its
+ * cgroup.threads is for threaded cgroups): clone3 CLONE_INTO_CGROUP is its cheap way. */
+int
+ocirt_cgroup_join_self (struct ocirt_cgroup *cg, bool in_v2, struct ocirt_err **err)
+{
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      const char *file = cg->h[i].v2 ? "cgroup.procs" : "tasks";
+      int r;
+      if (in_v2 && cg->h[i].v2)
+        continue;
+      r = write_raw (cg->h[i].dir, file, "0");
+      if (r < 0)
+        return ocirt_err_make (err, -r, "join cgroup `%s` (write 0 to %s)", cg->h[i].dir, file);
+    }
+  return 0;
+}
+
+bool
+ocirt_cgroup_made_here (const struct ocirt_cgroup *cg)
+{
+  /* the container's directory is the last one mkdir_p makes: any made means it was */
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->h[i].n_created == 0)
+      return false;
+  return true;
 }
 
 const char *

@@ -543,7 +543,7 @@ job_spawn (struct job *j, struct ocirt_err **err)
 {
   const struct ocirt_ctx *ctx = j->ctx;
   cleanup_free char *fifo = NULL;
-  bool into_cgroup;
+  bool into_cgroup, self_join;
   pid_t pid;
 
   if (ocirt_state_lock (ctx->root, j->o->id, &j->lock_fd, err) < 0)
@@ -578,6 +578,10 @@ job_spawn (struct job *j, struct ocirt_err **err)
       ocirt_ns_parent_leave (&j->ns, NULL); /* the first error is the one to report */
       return -1;
     }
+  /* The init is born in its cgroup2 cgroup and moves itself into the v1 ones (cheap: cgroup.h),
+   * unless it is born in a new user ns and the cgroup existed before: its files may then be
+   * writable only with the runtime's capabilities, which the init lacks there. */
+  self_join = !j->ns.new_user || ocirt_cgroup_made_here (j->cg);
   pid = ocirt_spawn (j->ns.clone_flags, ocirt_cgroup_clone_fd (j->cg), &j->pidfd, &into_cgroup, err);
   if (pid == 0)
     {
@@ -599,6 +603,8 @@ job_spawn (struct job *j, struct ocirt_err **err)
         .bundle = j->bundle,
         .console_fd = j->console_fd,
         .notify_fd = j->notify_fd,
+        .cgroup = self_join ? j->cg : NULL,
+        .cgroup_in_v2 = into_cgroup, /* ocirt_spawn sets it before each clone: right here too */
       };
       close (j->sock[0]);
       if (j->lock_fd >= 0)
@@ -616,10 +622,11 @@ job_spawn (struct job *j, struct ocirt_err **err)
   close (j->sock[1]);
   j->sock[1] = -1;
   OCIRT_TEST_FAIL_AT ("clone");
-  log_debug ("cloned the container init %d (flags %#llx, %s)", pid, (unsigned long long) j->ns.clone_flags,
-             into_cgroup ? "into its cgroup" : "cgroup joined after");
+  log_debug ("cloned the container init %d (flags %#llx, %s, %s)", pid, (unsigned long long) j->ns.clone_flags,
+             into_cgroup ? "into its cgroup2 cgroup" : "no cgroup2 cgroup at birth",
+             self_join ? "joins the rest itself" : "the runtime adds it to the rest");
 
-  if (!into_cgroup && ocirt_cgroup_add_pid (j->cg, pid, err) < 0)
+  if (!self_join && ocirt_cgroup_add_pid (j->cg, pid, into_cgroup, err) < 0)
     return -1;
   if (j->ns.new_user && ocirt_userns_write_maps (pid, j->spec, ocirt_rootless_resolve (ctx->rootless), err) < 0)
     return -1;

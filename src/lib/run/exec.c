@@ -53,7 +53,6 @@ struct job
   int console_fd;
   int sock[2];
   int n_preserved;
-  bool need_go; /* the child waits until the runtime has put it in the cgroup */
   pid_t pid;
   int pidfd;
   int master;
@@ -428,7 +427,6 @@ exec_child (struct job *j)
   cleanup_free char *path = NULL;
   int sock = j->sock[1], min = 3 + j->n_preserved, notify_fd = -1;
   sigset_t none;
-  char go;
 
   prctl (PR_SET_NAME, "ocirt:[EXEC]");
   prctl (PR_SET_PDEATHSIG, SIGKILL);
@@ -443,8 +441,6 @@ exec_child (struct job *j)
     j->nsfd[t] = ocirt_fd_above (j->nsfd[t], min, &err);
   if (err != NULL)
     child_fail (sock, err);
-  if (j->need_go && (read (sock, &go, 1) != 1 || go != 'G'))
-    _exit (1); /* the runtime went away */
   if (join_namespaces (j, &err) < 0)
     child_fail (sock, err);
   if (fchdir (j->rootfd) < 0 || chroot (".") < 0)
@@ -497,14 +493,14 @@ spawn (struct job *j, struct ocirt_err **err)
   j->pid = ocirt_spawn (0, cgroup_fd, &j->pidfd, &into_cgroup, err);
   if (j->pid == 0)
     {
-      /* into_cgroup is right in the child too: ocirt_spawn sets it before each clone */
-      j->need_go = j->cg != NULL && !into_cgroup;
-      if (j->proc->exec_cpu_affinity_initial != NULL)
-        {
-          cleanup_err struct ocirt_err *e = NULL;
-          if (ocirt_security_apply_affinity_initial (j->proc, &e) < 0)
-            child_fail (j->sock[1], e);
-        }
+      cleanup_err struct ocirt_err *e = NULL;
+
+      if (j->proc->exec_cpu_affinity_initial != NULL && ocirt_security_apply_affinity_initial (j->proc, &e) < 0)
+        child_fail (j->sock[1], e);
+      /* then the cgroup, moving itself (cheap: cgroup.h) with the runtime's credentials, before
+       * anything else; into_cgroup is right in the child too: ocirt_spawn sets it before each clone */
+      if (j->cg != NULL && ocirt_cgroup_join_self (j->cg, into_cgroup, &e) < 0)
+        child_fail (j->sock[1], e);
       exec_child (j);
     }
   if (own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0)
@@ -513,14 +509,6 @@ spawn (struct job *j, struct ocirt_err **err)
     return -1;
   close (j->sock[1]);
   j->sock[1] = -1;
-  j->need_go = j->cg != NULL && !into_cgroup;
-  if (j->need_go)
-    {
-      if (ocirt_cgroup_add_pid (j->cg, j->pid, err) < 0)
-        return -1;
-      if (send (j->sock[0], "G", 1, MSG_NOSIGNAL) != 1)
-        return ocirt_err_make (err, errno, "tell the exec process to go on");
-    }
   return 0;
 }
 

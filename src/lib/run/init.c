@@ -26,6 +26,7 @@
 #include "../linux/mount-plan.h"
 #include "../linux/ns.h"
 #include "../linux/rootfs.h"
+#include "ocirt/cgroup.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/hooks.h"
@@ -380,6 +381,9 @@ init_setup (struct init_state *s, struct ocirt_err **err)
   mode_t umask_saved;
 
   if (wait_go (sync_fd, err) < 0)
+    return -1;
+  /* first, with the runtime's credentials still (in a new user ns too): cgroup.h */
+  if (a->cgroup != NULL && ocirt_cgroup_join_self (a->cgroup, a->cgroup_in_v2, err) < 0)
     return -1;
   /* no ptrace, no /proc/PID/mem for the container's processes while we hold host fds. Not before
    * GO: an unprivileged runtime could not open our /proc/PID/uid_map to write it. Until then we

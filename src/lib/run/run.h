@@ -13,6 +13,7 @@ struct ocirt_spec;
 struct ocirt_security;
 struct ocirt_mount_plan;
 struct ocirt_ns_plan;
+struct ocirt_cgroup;
 
 /* Everything the init needs; it runs in a copy of the runtime's memory, so pointers stay valid. */
 struct ocirt_init_args
@@ -34,6 +35,8 @@ struct ocirt_init_args
   const char *bundle;                    /* absolute, for the hooks' state */
   int console_fd;                        /* connected --console-socket, or -1 */
   int notify_fd;                         /* connected linux.seccomp.listenerPath, or -1 */
+  struct ocirt_cgroup *cgroup;           /* joined by the init itself on GO (NULL: the runtime did) */
+  bool cgroup_in_v2;                     /* cloned into its cgroup2 cgroup: only v1 ones left */
 };
 
 /* The container side: never returns (execs the process, or _exits after reporting an error). */

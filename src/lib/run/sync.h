@@ -5,9 +5,10 @@
  *   parent (ocirt create / run)                     init ("ocirt:[INIT]")
  *   ---------------------------                     ----------------------
  *   clone3 ------------------------------------------> starts, waits for GO
- *   [cgroup add_pid when not CLONE_INTO_CGROUP]
+ *   [cgroup add_pid: only new userns + old cgroup]
  *   [write uid_map/gid_map when the userns is new]
- *   GO -----------------------------------------------> setresuid(0)..., joins (user, mnt),
+ *   GO -----------------------------------------------> joins its cgroup (join_self),
+ *                                                       setresuid(0)..., joins (user, mnt),
  *                                                       unshare (cgroup; all new ones when the
  *                                                       userns is joined), fork when a pid ns
  *                                                       must be made after joining a userns:
