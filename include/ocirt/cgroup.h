@@ -20,6 +20,11 @@ struct ocirt_cgroup;
  * and apply linux.resources. A field whose controller is missing is an error naming both. */
 int ocirt_cgroup_create (const struct ocirt_ctx *ctx, const char *id, const struct ocirt_spec *spec,
                          struct ocirt_cgroup **out, struct ocirt_err **err);
+/* The path ocirt_cgroup_create will record for id and spec, resolved and checked (empty) without
+ * making anything; *out NULL with the systemd driver. The engine records it before the cgroup
+ * exists, so that a create killed while making it leaves a path `delete --force` can remove. */
+int ocirt_cgroup_path_plan (const struct ocirt_ctx *ctx, const char *id, const struct ocirt_spec *spec, char **out,
+                            struct ocirt_err **err);
 /* For clone3 CLONE_INTO_CGROUP: an O_PATH|O_DIRECTORY fd of the container's cgroup2 cgroup (v2 and
  * hybrid hosts), or -1 when there is none (v1 only, no cgroup). Owned by the cgroup object. A
  * process cloned into it (in_v2 below) still has the v1 hierarchies of a hybrid host to join. */

@@ -742,6 +742,54 @@ rootless_without_cgroup (const struct ocirt_ctx *ctx, const struct ocirt_resourc
          && !limits_asked (r);
 }
 
+/* The container's cgroup in every hierarchy, paths resolved and checked empty, nothing made. */
+static struct ocirt_cgroup *
+cgroup_plan (const char *id, const char *cgroups_path, struct ocirt_err **err)
+{
+  cleanup_cgroup struct ocirt_cgroup *cg = NULL;
+  cleanup_free char *clean = NULL;
+  enum ocirt_cg_layout layout;
+  struct ocirt_cg_hier *hs;
+  size_t n;
+
+  if (ocirt_cg_probe (&layout, &hs, &n, err) < 0)
+    return NULL;
+  clean = ocirt_cg_clean_path (cgroups_path ? cgroups_path : id, err);
+  if (clean == NULL)
+    return NULL;
+  if (strcmp (clean, "/") == 0 || clean[0] == '\0')
+    return ocirt_err_make (err, 0, "linux.cgroupsPath \"%s\": the root cgroup cannot be a container's cgroup",
+                           cgroups_path ? cgroups_path : ""), NULL;
+  cg = cgroup_new (layout, hs, n);
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      cg->h[i].path = hier_path (&cg->h[i], layout, clean, err);
+      if (cg->h[i].path == NULL)
+        return NULL;
+    }
+  set_dirs (cg);
+  if (check_fit (cg, err) < 0)
+    return NULL;
+  return steal_ptr (&cg);
+}
+
+int
+ocirt_cgroup_path_plan (const struct ocirt_ctx *ctx, const char *id, const struct ocirt_spec *spec, char **out,
+                        struct ocirt_err **err)
+{
+  const char *cgroups_path = spec && spec->has_linux ? spec->linux_.cgroups_path : NULL;
+  cleanup_cgroup struct ocirt_cgroup *cg = NULL;
+
+  *out = NULL;
+  if (ctx != NULL && ctx->systemd_cgroup)
+    return 0;
+  cg = cgroup_plan (id, cgroups_path, err);
+  if (cg == NULL)
+    return -1;
+  *out = steal_ptr (&cg->encoded);
+  return 0;
+}
+
 int
 ocirt_cgroup_create (const struct ocirt_ctx *ctx, const char *id, const struct ocirt_spec *spec,
                      struct ocirt_cgroup **out, struct ocirt_err **err)
@@ -750,30 +798,11 @@ ocirt_cgroup_create (const struct ocirt_ctx *ctx, const char *id, const struct o
   const struct ocirt_resources *res = spec && spec->has_linux && spec->linux_.has_resources ? &spec->linux_.resources
                                                                                              : NULL;
   cleanup_cgroup struct ocirt_cgroup *cg = NULL;
-  cleanup_free char *clean = NULL;
-  enum ocirt_cg_layout layout;
-  struct ocirt_cg_hier *hs;
-  size_t n;
 
   if (ctx != NULL && ctx->systemd_cgroup)
     return ocirt_cg_systemd_create (cgroups_path, id, err);
-  if (ocirt_cg_probe (&layout, &hs, &n, err) < 0)
-    return -1;
-  clean = ocirt_cg_clean_path (cgroups_path ? cgroups_path : id, err);
-  if (clean == NULL)
-    return -1;
-  if (strcmp (clean, "/") == 0 || clean[0] == '\0')
-    return ocirt_err_make (err, 0, "linux.cgroupsPath \"%s\": the root cgroup cannot be a container's cgroup",
-                           cgroups_path ? cgroups_path : "");
-  cg = cgroup_new (layout, hs, n);
-  for (size_t i = 0; i < cg->n; i++)
-    {
-      cg->h[i].path = hier_path (&cg->h[i], layout, clean, err);
-      if (cg->h[i].path == NULL)
-        return -1;
-    }
-  set_dirs (cg);
-  if (check_fit (cg, err) < 0)
+  cg = cgroup_plan (id, cgroups_path, err);
+  if (cg == NULL)
     return -1;
   if (make_and_apply (cg, spec, res, err) < 0)
     {
@@ -784,11 +813,11 @@ ocirt_cgroup_create (const struct ocirt_ctx *ctx, const char *id, const struct o
       log_debug ("cgroup: %s; rootless and no limits asked: running without a cgroup", (*err)->msg);
       ocirt_err_free (*err);
       *err = NULL;
-      *out = cgroup_new (layout, hs, 0);
+      *out = cgroup_new (cg->layout, cg->h, 0);
       (*out)->encoded = xstrdup ("");
       return 0;
     }
-  log_debug ("cgroup: created %s (%s layout)", cg->encoded, ocirt_cg_layout_name (layout));
+  log_debug ("cgroup: created %s (%s layout)", cg->encoded, ocirt_cg_layout_name (cg->layout));
   *out = steal_ptr (&cg);
   return 0;
 }

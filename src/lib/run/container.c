@@ -185,6 +185,7 @@ struct job
   struct ocirt_ns_plan ns;
   struct ocirt_security *sec;
   struct ocirt_cgroup *cg;
+  char *cg_planned; /* its path, recorded in the "creating" state before it is made */
   char **env;
   int n_preserved;
   int lock_fd;
@@ -204,6 +205,7 @@ job_free (struct job *j)
 {
   free (j->bundle);
   free (j->rootfs);
+  free (j->cg_planned);
   ocirt_mount_plan_free (&j->mounts);
   ocirt_ns_plan_close (&j->ns);
   ocirt_security_free (j->sec);
@@ -553,11 +555,12 @@ job_spawn (struct job *j, struct ocirt_err **err)
     return -1;
   j->undo.state_dir = true;
   OCIRT_TEST_FAIL_AT ("state-dir");
+  if (ocirt_cgroup_path_plan (ctx, j->o->id, j->spec, &j->cg_planned, err) < 0
+      || job_write_state (j, OCIRT_STATUS_CREATING, err) < 0)
+    return -1;
   if (ocirt_cgroup_create (ctx, j->o->id, j->spec, &j->cg, err) < 0)
     return -1;
   j->undo.cg = j->cg;
-  if (job_write_state (j, OCIRT_STATUS_CREATING, err) < 0)
-    return -1;
   if (j->shared_root && record_rootfs_base (j, err) < 0)
     return -1;
   OCIRT_TEST_FAIL_AT ("cgroup");
@@ -636,9 +639,9 @@ job_spawn (struct job *j, struct ocirt_err **err)
   return wait_ready (j, err);
 }
 
-/* state.json as the container is now: "creating" (pid 0) as soon as its cgroup exists, so that a
- * create killed halfway leaves a record `delete --force` can take down (destroying the cgroup
- * ends whatever the init had become), then "created". */
+/* state.json as the container is now: "creating" (pid 0) with the cgroup path before the cgroup
+ * is made, so that a create killed halfway leaves a record `delete --force` can take down
+ * (destroying the cgroup ends whatever the init had become), then "created". */
 static int
 job_write_state (struct job *j, enum ocirt_status status, struct ocirt_err **err)
 {
@@ -659,7 +662,7 @@ job_write_state (struct job *j, enum ocirt_status status, struct ocirt_err **err
   st.rootfs = j->rootfs;
   st.created = created;
   st.owner = (char *) "";
-  st.cgroup_path = (char *) ocirt_cgroup_path (j->cg);
+  st.cgroup_path = j->cg != NULL ? (char *) ocirt_cgroup_path (j->cg) : j->cg_planned;
   keys = xzalloc ((n + 1) * sizeof *keys);
   values = xzalloc ((n + 1) * sizeof *values);
   for (size_t i = 0; i < n; i++)
