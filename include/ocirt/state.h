@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct ocirt_err;
@@ -76,6 +77,8 @@ int ocirt_state_remove (const char *root, const char *id, struct ocirt_err **err
  * owner is set from the state dir's owner (user name, or "#UID"), as `runc list` shows it.
  * ocirt_state_list_free frees the array. */
 int ocirt_state_list (const char *root, struct ocirt_state ***out, size_t *n, struct ocirt_err **err);
+/* The name of uid in a passwd file (name:password:uid:...; the first line with it), NULL when none. */
+char *ocirt_passwd_name (FILE *passwd, uid_t uid);
 void ocirt_state_list_free (struct ocirt_state **list, size_t n);
 void ocirt_state_free (struct ocirt_state *st);
 void ocirt_state_freep (struct ocirt_state **st);

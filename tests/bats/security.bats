@@ -477,8 +477,8 @@ cve_2019_5736_attack() {
   cp "$OCIRT" "$copy"
   before=$(sha256sum < "$copy")
   # A glibc-based image (most are) can run the runtime's binary: give the busybox rootfs its
-  # loader and libraries, as the real attack relied on.
-  ldd "$copy" | grep -o '/[^ ]*' | while read -r lib; do
+  # loader and libraries, as the real attack relied on (a static ocirt needs none: ldd lists none).
+  { ldd "$copy" 2>/dev/null || true; } | grep -o '/[^ ]*' | while read -r lib; do
     mkdir -p "$BUNDLE/rootfs$(dirname "$lib")"
     cp -L "$lib" "$BUNDLE/rootfs$lib"
   done

@@ -637,6 +637,36 @@ test_list (void)
 }
 
 static void
+test_passwd_name (void)
+{
+  static const char text[] = "root:x:0:0:root:/root:/bin/bash\n"
+                             "# a comment:x:5:5\n"
+                             "broken line\n"
+                             "bad:x:12a:0::/:\n"
+                             ":x:13:0::/:\n"
+                             "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+                             "again:x:1:1::/:\n"
+                             "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin";
+  struct
+  {
+    uid_t uid;
+    const char *name;
+  } cases[] = { { 0, "root" }, { 1, "daemon" }, { 65534, "nobody" }, { 12, NULL }, { 13, NULL }, { 5, "# a comment" },
+                { 1000, NULL } };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      FILE *f = fmemopen ((void *) text, sizeof text - 1, "r");
+      cleanup_free char *name = ocirt_passwd_name (f, cases[i].uid);
+      fclose (f);
+      if (cases[i].name == NULL)
+        ok (name == NULL, "passwd: uid %u has no name (%s)", (unsigned) cases[i].uid, name ? name : "none");
+      else
+        is_str (name, cases[i].name, "passwd: uid %u", (unsigned) cases[i].uid);
+    }
+}
+
+static void
 test_now (void)
 {
   cleanup_free char *now = ocirt_rfc3339nano_now ();
@@ -671,6 +701,7 @@ main (void)
   test_remove ();
   test_refresh ();
   test_list ();
+  test_passwd_name ();
   test_now ();
   cmd = xfmt ("rm -rf '%s'", root);
   if (system (cmd) != 0)

@@ -19,7 +19,6 @@
  * the directory itself is not fsynced (the file's data is, before it becomes visible). */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,15 +515,40 @@ ocirt_state_remove (const char *root, const char *id, struct ocirt_err **err)
   return remove_at (rfd, id, dir, err);
 }
 
+char *
+ocirt_passwd_name (FILE *passwd, uid_t uid)
+{
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+
+  while (getline (&line, &cap, passwd) >= 0)
+    {
+      char *name = line, *end;
+      char *pw = strchr (line, ':');
+      char *id = pw != NULL ? strchr (pw + 1, ':') : NULL;
+      unsigned long v;
+
+      if (id == NULL)
+        continue;
+      *pw = '\0';
+      errno = 0;
+      v = strtoul (++id, &end, 10);
+      while (*name == ' ' || *name == '\t')
+        name++;
+      if (end != id && *end == ':' && errno == 0 && v == (unsigned long) uid && *name != '\0')
+        return xstrdup (name);
+    }
+  return NULL;
+}
+
+/* As runc's `list`, which reads /etc/passwd itself: no NSS, so a static ocirt needs no libnss. */
 static char *
 user_name (uid_t uid)
 {
-  struct passwd pw, *res = NULL;
-  char buf[4096];
+  cleanup_fclose FILE *f = fopen ("/etc/passwd", "re");
+  char *name = f != NULL ? ocirt_passwd_name (f, uid) : NULL;
 
-  if (getpwuid_r (uid, &pw, buf, sizeof buf, &res) == 0 && res != NULL)
-    return xstrdup (pw.pw_name);
-  return xfmt ("#%u", (unsigned) uid);
+  return name != NULL ? name : xfmt ("#%u", (unsigned) uid);
 }
 
 static int
