@@ -111,11 +111,12 @@ output_read (struct output *o, int fd)
 static void
 output_log (const struct output *o, const char *who)
 {
-  const char *p = o->buf, *end = o->buf + o->len;
+  const char *p = o->buf, *end;
   bool to_file = ocirt_log_to_file ();
 
   if (o->len == 0 || (!to_file && !ocirt_log_debug_enabled ()))
     return;
+  end = o->buf + o->len; /* not before: buf is NULL when the hook wrote nothing */
   if (o->dropped)
     ocirt_log (to_file ? OCIRT_LOG_INFO : OCIRT_LOG_DEBUG, "%s: (earlier output dropped)", who);
   while (p < end)
