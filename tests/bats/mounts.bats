@@ -323,3 +323,16 @@ mi() {
   [ "${lines[7]}" = new ]
   [ ! -e "$BUNDLE/rootfs/data/new" ] # written to the tmpfs, not the rootfs
 }
+
+@test "/dev from the rootfs, setgid: the default nodes are still root's, with their modes" {
+  # no /dev tmpfs: the nodes go into the rootfs' own /dev, whose setgid bit would give them its group
+  update_config 'del(.mounts[] | select(.destination == "/dev"))'
+  mkdir -p "$BUNDLE/rootfs/dev"
+  chgrp 5 "$BUNDLE/rootfs/dev"
+  chmod 2755 "$BUNDLE/rootfs/dev"
+  set_args sh -c 'stat -c "%n %a %u:%g" /dev/null /dev/tty'
+  run ocirt run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "${lines[0]}" = "/dev/null 666 0:0" ]
+  [ "${lines[1]}" = "/dev/tty 666 0:0" ]
+}

@@ -81,24 +81,45 @@ bind_host_node (int pfd, const char *base, const char *path, struct ocirt_err **
   return 0;
 }
 
+/* Called with umask 0 (ocirt_devices_setup), so a new node has its mode exactly. owned_by_root:
+ * a new node in pfd gets 0:0 (the init is root in its user ns, and pfd is not setgid). */
 static int
-make_node (int pfd, const char *base, const struct ocirt_device *d, const char *path, struct ocirt_err **err)
+make_node (int pfd, const char *base, const struct ocirt_device *d, const char *path, bool owned_by_root,
+           struct ocirt_err **err)
 {
   mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
+  uid_t uid = d->has_uid ? d->uid : 0;
+  gid_t gid = d->has_gid ? d->gid : 0;
 
-  if (mknodat (pfd, base, node_type (d->type) | mode, makedev ((unsigned) d->major, (unsigned) d->minor)) < 0)
+  if (mknodat (pfd, base, node_type (d->type) | mode, makedev ((unsigned) d->major, (unsigned) d->minor)) == 0)
+    {
+      if (owned_by_root && uid == 0 && gid == 0)
+        return 0;
+    }
+  else
     {
       if (errno != EEXIST)
         return ocirt_err_make (err, errno, "device `%s`: mknod", path);
       if (check_existing (pfd, base, d, path, err) < 0)
         return -1;
+      /* an existing node keeps its own mode: set it exactly */
+      if (fchmodat (pfd, base, mode, 0) < 0)
+        return ocirt_err_make (err, errno, "device `%s`: chmod", path);
     }
-  /* mknod's mode went through the umask, and an existing node keeps its own: set it exactly */
-  if (fchmodat (pfd, base, mode, 0) < 0)
-    return ocirt_err_make (err, errno, "device `%s`: chmod", path);
-  if (fchownat (pfd, base, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, AT_SYMLINK_NOFOLLOW) < 0)
+  if (fchownat (pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
     return ocirt_err_make (err, errno, "device `%s`: chown", path);
   return 0;
+}
+
+/* A default device, in /dev (already open): no path to resolve. */
+static int
+create_default_device (int dev, bool dev_setgid, const struct ocirt_device *d, bool in_userns, struct ocirt_err **err)
+{
+  const char *base = d->path + strlen ("/dev/");
+
+  if (in_userns)
+    return bind_host_node (dev, base, d->path, err);
+  return make_node (dev, base, d, d->path, !dev_setgid, err);
 }
 
 static int
@@ -117,11 +138,11 @@ create_device (int rootfd, const struct ocirt_device *d, bool in_userns, struct 
     return ocirt_err_wrap (err, "device `%s`", path);
   if (in_userns && d->type != 'p')
     return bind_host_node (pfd, base, path, err);
-  return make_node (pfd, base, d, path, err);
+  return make_node (pfd, base, d, path, false, err);
 }
 
 static int
-dev_symlinks (int rootfd, struct ocirt_err **err)
+dev_symlinks (int dev, struct ocirt_err **err)
 {
   static const char *const links[][2] = {
     { "/proc/self/fd", "fd" },
@@ -129,10 +150,7 @@ dev_symlinks (int rootfd, struct ocirt_err **err)
     { "/proc/self/fd/1", "stdout" },
     { "/proc/self/fd/2", "stderr" },
   };
-  cleanup_close int dev = ocirt_in_root_mkdir_p (rootfd, "/dev", 0755, err);
 
-  if (dev < 0)
-    return -1;
   for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
     if (symlinkat (links[i][0], dev, links[i][1]) < 0 && errno != EEXIST)
       return ocirt_err_make (err, errno, "symlink /dev/%s", links[i][1]);
@@ -144,21 +162,35 @@ dev_symlinks (int rootfd, struct ocirt_err **err)
   return 0;
 }
 
+static int
+default_devices_setup (int rootfd, bool in_userns, struct ocirt_err **err)
+{
+  cleanup_close int dev = ocirt_in_root_mkdir_p (rootfd, "/dev", 0755, err);
+  struct stat st;
+
+  if (dev < 0)
+    return -1;
+  if (fstat (dev, &st) < 0)
+    return ocirt_err_make (err, errno, "stat /dev");
+  for (size_t i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
+    if (create_default_device (dev, (st.st_mode & S_ISGID) != 0, &default_devices[i], in_userns, err) < 0)
+      return -1;
+  return dev_symlinks (dev, err);
+}
+
 int
 ocirt_devices_setup (int rootfd, const struct ocirt_spec *spec, bool default_devs, bool in_userns,
                      struct ocirt_err **err)
 {
+  /* nodes get the modes asked for, whatever the caller's umask */
+  mode_t old = umask (0);
+  int r = 0;
+
   if (default_devs)
-    {
-      for (size_t i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
-        if (create_device (rootfd, &default_devices[i], in_userns, err) < 0)
-          return -1;
-      if (dev_symlinks (rootfd, err) < 0)
-        return -1;
-    }
-  if (spec->has_linux)
-    for (size_t i = 0; i < spec->linux_.n_devices; i++)
-      if (create_device (rootfd, &spec->linux_.devices[i], in_userns, err) < 0)
-        return -1;
-  return 0;
+    r = default_devices_setup (rootfd, in_userns, err);
+  if (r == 0 && spec->has_linux)
+    for (size_t i = 0; i < spec->linux_.n_devices && r == 0; i++)
+      r = create_device (rootfd, &spec->linux_.devices[i], in_userns, err);
+  umask (old);
+  return r;
 }

@@ -22,16 +22,20 @@
 int
 ocirt_cap_last_running (void)
 {
-  cleanup_close int fd = open ("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+  static int last = -1; /* the kernel's, fixed: read once per process */
+  cleanup_close int fd = -1;
   char buf[16] = "";
   int v;
 
+  if (last >= 0)
+    return last;
+  fd = open ("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
   if (fd < 0 || read (fd, buf, sizeof buf - 1) <= 0)
-    return OCIRT_CAPABILITY_LAST;
+    return last = OCIRT_CAPABILITY_LAST;
   v = atoi (buf);
   if (v <= 0 || v > 63)
-    return OCIRT_CAPABILITY_LAST;
-  return v;
+    return last = OCIRT_CAPABILITY_LAST;
+  return last = v;
 }
 
 const char *
@@ -162,9 +166,9 @@ ocirt_caps_apply_bounding (const struct ocirt_cap_plan *p, struct ocirt_err **er
     {
       if (p->sets[OCIRT_CAP_BOUNDING] & (UINT64_C (1) << c))
         continue;
-      if (cap_get_bound ((cap_value_t) c) <= 0)
-        continue;
-      if (cap_drop_bound ((cap_value_t) c) < 0)
+      /* one prctl per capability: dropping one that is gone already succeeds (with CAP_SETPCAP);
+       * only when the drop fails is it worth asking whether there was anything to drop */
+      if (cap_drop_bound ((cap_value_t) c) < 0 && cap_get_bound ((cap_value_t) c) > 0)
         return ocirt_err_make (err, errno, "drop `%s` from the bounding set",
                                ocirt_capability_name (c) ? ocirt_capability_name (c) : "?");
     }

@@ -16,14 +16,22 @@
 #include "security-internal.h"
 #include "src/lib/linux/safe-path.h"
 
-/* O_PATH fd of path inside "/" (the container's root after pivot_root), -1 with errno set. */
+/* The container's root after pivot_root, opened once for all the paths: lookups from it see every
+ * mount made since, as they cross mount points. */
 static int
-open_in_root (const char *path, int flags)
+open_root (const char *what, struct ocirt_err **err)
 {
-  cleanup_close int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
   if (root < 0)
-    return -1;
+    return ocirt_err_make (err, errno, "%s: open the container's root", what);
+  return root;
+}
+
+/* O_PATH fd of path inside root, -1 with errno set. */
+static int
+open_in_root (int root, const char *path, int flags)
+{
   return ocirt_in_root_open (root, path, flags | O_PATH, 0);
 }
 
@@ -36,9 +44,9 @@ move_onto (int tree, int target, const char *what, const char *path, struct ocir
 }
 
 static int
-readonly_one (const char *path, struct ocirt_err **err)
+readonly_one (int root, const char *path, struct ocirt_err **err)
 {
-  cleanup_close int target = open_in_root (path, 0);
+  cleanup_close int target = open_in_root (root, path, 0);
   cleanup_close int tree = -1;
   struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 
@@ -60,9 +68,9 @@ readonly_one (const char *path, struct ocirt_err **err)
 /* The container's /dev/null, checked to be the real device: a rootfs could ship a regular file
  * there, whose content would then show through every masked file. */
 static int
-open_dev_null (struct ocirt_err **err)
+open_dev_null (int root, struct ocirt_err **err)
 {
-  cleanup_close int fd = open_in_root ("/dev/null", O_NOFOLLOW);
+  cleanup_close int fd = open_in_root (root, "/dev/null", O_NOFOLLOW);
   struct stat st;
 
   if (fd < 0)
@@ -91,9 +99,9 @@ empty_ro_tmpfs (struct ocirt_err **err)
 }
 
 static int
-masked_one (const char *path, int *dev_null, struct ocirt_err **err)
+masked_one (int root, const char *path, int *dev_null, struct ocirt_err **err)
 {
-  cleanup_close int target = open_in_root (path, 0);
+  cleanup_close int target = open_in_root (root, path, 0);
   cleanup_close int tree = -1;
   struct stat st;
 
@@ -109,7 +117,7 @@ masked_one (const char *path, int *dev_null, struct ocirt_err **err)
     tree = empty_ro_tmpfs (err);
   else
     {
-      if (*dev_null < 0 && (*dev_null = open_dev_null (err)) < 0)
+      if (*dev_null < 0 && (*dev_null = open_dev_null (root, err)) < 0)
         return -1;
       tree = open_tree (*dev_null, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
       if (tree < 0)
@@ -123,10 +131,13 @@ masked_one (const char *path, int *dev_null, struct ocirt_err **err)
 int
 ocirt_readonly_paths_apply (char *const *paths, size_t n, struct ocirt_err **err)
 {
+  cleanup_close int root = -1;
   size_t i;
 
+  if (n > 0 && (root = open_root ("linux.readonlyPaths", err)) < 0)
+    return -1;
   for (i = 0; i < n; i++)
-    if (readonly_one (paths[i], err) < 0)
+    if (readonly_one (root, paths[i], err) < 0)
       return -1;
   return 0;
 }
@@ -134,11 +145,14 @@ ocirt_readonly_paths_apply (char *const *paths, size_t n, struct ocirt_err **err
 int
 ocirt_masked_paths_apply (char *const *paths, size_t n, struct ocirt_err **err)
 {
+  cleanup_close int root = -1;
   cleanup_close int dev_null = -1;
   size_t i;
 
+  if (n > 0 && (root = open_root ("linux.maskedPaths", err)) < 0)
+    return -1;
   for (i = 0; i < n; i++)
-    if (masked_one (paths[i], &dev_null, err) < 0)
+    if (masked_one (root, paths[i], &dev_null, err) < 0)
       return -1;
   return 0;
 }

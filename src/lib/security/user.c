@@ -31,24 +31,27 @@ setgroups_denied (void)
 int
 ocirt_user_apply (const struct ocirt_user *u, struct ocirt_err **err)
 {
-  if (setgroups_denied ())
+  /* Always called, also with no additionalGids: it drops the runtime's own groups. Only when it
+   * fails is /proc/self/setgroups worth reading. */
+  if (setgroups (u->n_additional_gids, (const gid_t *) u->additional_gids) < 0)
     {
+      int e = errno;
+
+      if (e != EPERM || !setgroups_denied ())
+        return ocirt_err_make (err, e, "setgroups to process.user.additionalGids (%zu groups)", u->n_additional_gids);
       if (u->n_additional_gids > 0)
         return ocirt_err_make (err, EPERM,
                                "process.user.additionalGids: cannot set supplementary groups: setgroups is denied "
                                "in this user namespace (rootless without newgidmap?)");
     }
-  /* Always called, also with no additionalGids: it drops the runtime's own groups. */
-  else if (setgroups (u->n_additional_gids, (const gid_t *) u->additional_gids) < 0)
-    return ocirt_err_make (err, errno, "setgroups to process.user.additionalGids (%zu groups)",
-                           u->n_additional_gids);
   if (setresgid (u->gid, u->gid, u->gid) < 0)
     return ocirt_err_make (err, errno, "setresgid to process.user.gid %u", u->gid);
-  if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+  /* Capabilities are cleared only when no uid stays 0: staying root needs no KEEPCAPS */
+  if (u->uid != 0 && prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return ocirt_err_make (err, errno, "prctl PR_SET_KEEPCAPS");
   if (setresuid (u->uid, u->uid, u->uid) < 0)
     return ocirt_err_make (err, errno, "setresuid to process.user.uid %u", u->uid);
-  if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+  if (u->uid != 0 && prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return ocirt_err_make (err, errno, "prctl PR_SET_KEEPCAPS off");
   if (u->has_umask)
     umask ((mode_t) (u->umask & 07777));
