@@ -19,7 +19,8 @@ struct ocirt_err
  * When errnum != 0 the rendered message gets ": <strerror>" appended by ocirt_err_text. */
 int ocirt_err_make (struct ocirt_err **err, int errnum, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
-int ocirt_err_makev (struct ocirt_err **err, int errnum, const char *fmt, va_list ap);
+int ocirt_err_makev (struct ocirt_err **err, int errnum, const char *fmt, va_list ap)
+    __attribute__ ((format (printf, 3, 0)));
 
 /* Prefix context: "create container: <old message>". Returns -1. */
 int ocirt_err_wrap (struct ocirt_err **err, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));

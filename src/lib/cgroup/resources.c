@@ -163,11 +163,9 @@ pick (struct planner *pl, enum ocirt_cg_ctrl v1c, int v2c, const char *field, bo
 {
   const struct ocirt_cg_avail *av = pl->av;
 
+  *v2 = false; /* set on every path: the compiler cannot see that ocirt_err_make returns -1 */
   if (av->v1 & CG_BIT (v1c))
-    {
-      *v2 = false;
-      return 0;
-    }
+    return 0;
   if (v2c >= 0 && av->has_v2 && (av->v2 & CG_BIT (v2c)))
     {
       *v2 = true;

@@ -132,6 +132,7 @@ parse_id (const char *s, const char *what, uint32_t *out, struct ocirt_err **err
   char *end;
   unsigned long long v;
 
+  *out = 0; /* set on every path: the compiler cannot see that ocirt_err_make returns -1 */
   errno = 0;
   v = strtoull (s, &end, 10);
   if (s[0] == '\0' || s[0] == '-' || *end != '\0' || errno != 0 || v > UINT32_MAX - 1)

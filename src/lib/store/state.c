@@ -662,7 +662,7 @@ ocirt_rfc3339nano_now (void)
       size_t len;
       snprintf (frac, sizeof frac, ".%09ld", ts.tv_nsec);
       len = strlen (frac);
-      while (frac[len - 1] == '0')
+      while (len > 1 && frac[len - 1] == '0') /* tv_nsec != 0: stops at a digit anyway */
         frac[--len] = '\0';
     }
   return xfmt ("%s%sZ", date, frac);
