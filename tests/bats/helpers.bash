@@ -61,22 +61,41 @@ setup_common() {
   MOUNTS_BEFORE=$(wc -l < /proc/self/mountinfo)
 }
 
-# Deletes what the test left and fails when something could not be removed.
+# Deletes what the test left and fails when something could not be removed. Checked after every
+# test (issue 9): state dirs, mounts of the test's bundle or state root in the host's mountinfo,
+# cgroups named after the test's containers, processes of its runtime (command line) or whose root
+# is its rootfs (a container's pid 1 shows "/" as its root, but the same inode).
 teardown_common() {
-  local id left=""
+  local id ids=${ID:-} left="" cg procs rootid
   [ -n "${TEST_ROOT:-}" ] || return 0
   if [ -d "$TEST_ROOT" ]; then
     for id in $(ls "$TEST_ROOT" 2>/dev/null); do
       [ -d "$TEST_ROOT/$id" ] || continue
+      ids+=" $id"
       "$OCIRT" --root "$TEST_ROOT" delete --force "$id" >/dev/null 2>&1 || true
       [ -d "$TEST_ROOT/$id" ] && left+=" state:$id"
     done
     rm -rf "$TEST_ROOT"
   fi
-  if grep -q "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
-    left+=" mounts:$(grep "$BATS_TEST_TMPDIR" /proc/self/mountinfo | awk '{print $5}' | tr '\n' ' ')"
-    grep "$BATS_TEST_TMPDIR" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  if grep -q -e "$BATS_TEST_TMPDIR" -e "$TEST_ROOT" /proc/self/mountinfo; then
+    left+=" mounts:$(grep -e "$BATS_TEST_TMPDIR" -e "$TEST_ROOT" /proc/self/mountinfo | awk '{print $5}' | tr '\n' ' ')"
+    grep -e "$BATS_TEST_TMPDIR" -e "$TEST_ROOT" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   fi
+  procs=$(pgrep -f -- "--root $TEST_ROOT " | tr '\n' ' ')
+  rootid=$(stat -c '%d:%i' "${BUNDLE:-/nonexistent}/rootfs" 2>/dev/null)
+  [ -n "$rootid" ] && procs+=$(stat -L -c '%n %d:%i' /proc/[0-9]*/root 2>/dev/null \
+                                 | awk -v r="$rootid" '$2 == r {split($1, p, "/"); printf "%s ", p[3]}')
+  if [ -n "$procs" ]; then
+    left+=" processes:$procs"
+    kill -KILL $procs 2>/dev/null
+  fi
+  for id in $ids; do
+    cg=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "$id" 2>/dev/null | sort -r)
+    [ -z "$cg" ] && continue
+    left+=" cgroups:$(echo $cg)"
+    sleep 0.2 # the processes killed above leave their cgroups
+    for d in $cg; do rmdir "$d" 2>/dev/null; done
+  done
   if [ -n "$left" ]; then
     echo "teardown: left behind:$left" >&2
     return 1
