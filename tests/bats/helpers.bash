@@ -66,7 +66,7 @@ setup_common() {
 # cgroups named after the test's containers, processes of its runtime (command line) or whose root
 # is its rootfs (a container's pid 1 shows "/" as its root, but the same inode).
 teardown_common() {
-  local id ids=${ID:-} left="" cg procs rootid
+  local id ids=${ID:-} left="" cg procs rootid i
   [ -n "${TEST_ROOT:-}" ] || return 0
   if [ -d "$TEST_ROOT" ]; then
     for id in $(ls "$TEST_ROOT" 2>/dev/null); do
@@ -81,10 +81,14 @@ teardown_common() {
     left+=" mounts:$(grep -e "$BATS_TEST_TMPDIR" -e "$TEST_ROOT" /proc/self/mountinfo | awk '{print $5}' | tr '\n' ' ')"
     grep -e "$BATS_TEST_TMPDIR" -e "$TEST_ROOT" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   fi
-  procs=$(pgrep -f -- "--root $TEST_ROOT " | tr '\n' ' ')
   rootid=$(stat -c '%d:%i' "${BUNDLE:-/nonexistent}/rootfs" 2>/dev/null)
-  [ -n "$rootid" ] && procs+=$(stat -L -c '%n %d:%i' /proc/[0-9]*/root 2>/dev/null \
-                                 | awk -v r="$rootid" '$2 == r {split($1, p, "/"); printf "%s ", p[3]}')
+  for i in $(seq 20); do # a grace of 2 s: e.g. `events` ends at its next interval once the container is gone
+    procs=$(pgrep -f -- "--root $TEST_ROOT " | tr '\n' ' ')
+    [ -n "$rootid" ] && procs+=$(stat -L -c '%n %d:%i' /proc/[0-9]*/root 2>/dev/null \
+                                   | awk -v r="$rootid" '$2 == r {split($1, p, "/"); printf "%s ", p[3]}')
+    [ -z "$procs" ] && break
+    sleep 0.1
+  done
   if [ -n "$procs" ]; then
     left+=" processes:$procs"
     kill -KILL $procs 2>/dev/null
