@@ -202,6 +202,7 @@ teardown() {
   set_args sleep 100
   run ocirt_bg run -d --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
+  sleep 0.03 # start times count clock ticks (10 ms): a victim born in the init's tick looks like it
   sleep 100 &
   victim=$!
   # the recorded pid now names a process that is not the container's (other start time)
