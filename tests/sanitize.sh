@@ -43,7 +43,7 @@ read -r passed _ failed _ skipped _ <<< "$summary"
 # the symbolizer cannot open: name those frames from the build's ocirt (module offsets).
 symbolize() {
   local line off
-  while IFS= read -r line; do
+  while IFS= read -r line || [ -n "$line" ]; do
     if [[ "$line" =~ \(/memfd:ocirt\ \(deleted\)\+(0x[0-9a-f]+)\) ]]; then
       off=${BASH_REMATCH[1]}
       line="$line  $(addr2line -f -i -p -e "$build/ocirt" "$off" 2>/dev/null | tr '\n' ' ')"
@@ -56,7 +56,7 @@ reports=0
 for f in "$logs"/*; do
   [ -f "$f" ] || continue
   reports=$((reports + 1))
-  echo "not ok - sanitizer report $(basename "$f"):"
+  echo "not ok - sanitizer report $(basename "$f") ($(stat -c %s "$f") bytes):"
   symbolize <"$f" | sed 's/^/#   /' | head -60
 done
 echo "# sanitizer reports: $reports"
