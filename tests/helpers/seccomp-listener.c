@@ -144,7 +144,7 @@ main (int argc, char **argv)
           die ("poll");
         }
       if (p.revents & POLLHUP)
-        return 0; /* every task using the filter is gone */
+        break; /* every task using the filter is gone */
       memset (req, 0, sizes.seccomp_notif);
       if (ioctl (nfd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
         {
@@ -161,4 +161,8 @@ main (int argc, char **argv)
       printf ("answered %d pid %u\n", req->data.nr, req->pid);
       fflush (stdout);
     }
+  free (req);
+  free (resp);
+  close (nfd);
+  return 0;
 }
