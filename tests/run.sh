@@ -41,7 +41,20 @@ for exe in "$build"/tests/unit/test-*; do
 done
 
 echo "== end-to-end tests (bats)"
-if [ $# -gt 0 ]; then files=("$@"); else files=("$top"/tests/bats/*.bats); fi
+if [ $# -gt 0 ]; then
+  files=("$@")
+else
+  files=()
+  for f in "$top"/tests/bats/*.bats; do
+    # Fault injection needs fault points, compiled only into -Dtest_hooks=true builds (the
+    # sanitizer pass, tests/sanitize.sh, runs it): leave the file out rather than skip it.
+    if [ "$(basename "$f")" = faults.bats ] && ! grep -q OCIRT_TEST_FAIL_AT "$OCIRT"; then
+      echo "# faults.bats left out: $OCIRT has no fault points (build with -Dtest_hooks=true)"
+      continue
+    fi
+    files+=("$f")
+  done
+fi
 for f in "${files[@]}"; do
   [ -e "$f" ] || continue
   echo "# $(basename "$f")"
