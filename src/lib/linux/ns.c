@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "ocirt/fdio.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/xalloc.h"
@@ -162,19 +163,6 @@ ocirt_ns_time_offsets_text (const struct ocirt_linux *l)
 }
 
 static int
-write_file (const char *path, const char *text, struct ocirt_err **err)
-{
-  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
-  size_t len = strlen (text);
-
-  if (fd < 0)
-    return ocirt_err_make (err, errno, "open `%s`", path);
-  if (write (fd, text, len) != (ssize_t) len)
-    return ocirt_err_make (err, errno, "write `%s`", path);
-  return 0;
-}
-
-static int
 save_own (struct ocirt_ns_entry *e, enum ocirt_ns_type t, struct ocirt_err **err)
 {
   char path[64];
@@ -210,7 +198,7 @@ ocirt_ns_parent_enter (struct ocirt_ns_plan *p, const struct ocirt_spec *spec, s
       if (unshare (CLONE_NEWTIME) < 0)
         return ocirt_err_make (err, errno, "unshare the time namespace");
       offsets = ocirt_ns_time_offsets_text (&spec->linux_);
-      if (offsets[0] != '\0' && write_file ("/proc/self/timens_offsets", offsets, err) < 0)
+      if (offsets[0] != '\0' && ocirt_write_file ("/proc/self/timens_offsets", offsets, err) < 0)
         return ocirt_err_wrap (err, "set linux.timeOffsets");
     }
   return 0;

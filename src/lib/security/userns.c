@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ocirt/fdio.h"
 #include "ocirt/cleanup.h"
 #include "ocirt/err.h"
 #include "ocirt/log.h"
@@ -75,14 +76,8 @@ static int
 write_proc_file (pid_t pid, const char *file, const char *text, struct ocirt_err **err)
 {
   cleanup_free char *path = xfmt ("/proc/%d/%s", (int) pid, file);
-  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
-  size_t len = strlen (text);
 
-  if (fd < 0)
-    return ocirt_err_make (err, errno, "open `%s`", path);
-  if (write (fd, text, len) != (ssize_t) len)
-    return ocirt_err_make (err, errno, "write `%s`", path);
-  return 0;
+  return ocirt_write_file (path, text, err);
 }
 
 /* newuidmap PID c h s [c h s ...]; its stderr goes into the error. */
