@@ -193,6 +193,7 @@ struct ocirt_cg_hier *ocirt_cg_hier_for (struct ocirt_cgroup *cg, enum ocirt_cg_
 
 /* Small file helpers (cgroup.c). */
 int ocirt_cg_write_file (const char *dir, const char *file, const char *value, struct ocirt_err **err);
+void ocirt_cg_sleep_ms (long ms);
 char *ocirt_cg_read_file (const char *dir, const char *file, struct ocirt_err **err);
 int ocirt_cg_read_u64 (const char *dir, const char *file, uint64_t *out, struct ocirt_err **err);
 

@@ -37,6 +37,14 @@ ocirt_cg_layout_name (enum ocirt_cg_layout l)
   return l == OCIRT_CG_V2 ? "v2" : l == OCIRT_CG_HYBRID ? "hybrid" : "v1";
 }
 
+/* The bounded waits of freeze and destroy poll a kernel state that has no event to wait on. */
+void
+ocirt_cg_sleep_ms (long ms)
+{
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  nanosleep (&ts, NULL);
+}
+
 /* ---- small file helpers ---- */
 
 /* Returns 0 or -errno, leaving error reporting to the caller that knows the field. */
@@ -1117,13 +1125,6 @@ ocirt_cgroup_kill_all (struct ocirt_cgroup *cg, int sig, struct ocirt_err **err)
   return 0;
 }
 
-static void
-sleep_ms (long ms)
-{
-  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-  nanosleep (&ts, NULL);
-}
-
 static size_t
 procs_anywhere (struct ocirt_cgroup *cg)
 {
@@ -1219,7 +1220,7 @@ ocirt_cgroup_destroy (struct ocirt_cgroup *cg, struct ocirt_err **err)
                                  left, left == 1 ? "" : "es");
         }
       signal_all (cg, SIGKILL, true);
-      sleep_ms (step);
+      ocirt_cg_sleep_ms (step);
       waited += step;
       if (step < 50)
         step *= 2;

@@ -60,13 +60,6 @@ ocirt_cg_v1_cpuset_init (const char *dir, struct ocirt_err **err)
   return 0;
 }
 
-static void
-sleep_ms (long ms)
-{
-  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-  nanosleep (&ts, NULL);
-}
-
 int
 ocirt_cg_v1_is_frozen (const char *dir, bool *frozen, struct ocirt_err **err)
 {
@@ -98,7 +91,7 @@ ocirt_cg_v1_freeze (const char *dir, bool frozen, struct ocirt_err **err)
         return 0;
       if (i % 20 == 19 && ocirt_cg_write_file (dir, "freezer.state", want, err) < 0)
         return -1;
-      sleep_ms (step);
+      ocirt_cg_sleep_ms (step);
       waited += step;
       if (step < 20)
         step *= 2;

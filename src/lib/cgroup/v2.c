@@ -94,13 +94,6 @@ ocirt_cg_v2_enable (const char *mount, const char *path, unsigned wanted, unsign
   return 0;
 }
 
-static void
-sleep_ms (long ms)
-{
-  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-  nanosleep (&ts, NULL);
-}
-
 int
 ocirt_cg_v2_is_frozen (const char *dir, bool *frozen, struct ocirt_err **err)
 {
@@ -140,7 +133,7 @@ ocirt_cg_v2_freeze (const char *dir, bool frozen, struct ocirt_err **err)
         return -1;
       if (now == frozen)
         return 0;
-      sleep_ms (step);
+      ocirt_cg_sleep_ms (step);
       waited += step;
       if (step < 20)
         step *= 2;
