@@ -400,6 +400,9 @@ typedef void (*ocirt_spec_report_fn) (void *ctx, const char *problem);
 int ocirt_spec_validate (const struct ocirt_spec *s, bool at_start, ocirt_spec_report_fn report, void *ctx);
 /* The same, turned into one error (the first problem) for create. */
 int ocirt_spec_check (const struct ocirt_spec *s, bool at_start, struct ocirt_err **err);
+/* Valid fields ocirt does not apply yet (linux.netDevices, linux.intelRdt, linux.memoryPolicy):
+ * an error naming the field, so that create never ignores them silently. */
+int ocirt_spec_check_supported (const struct ocirt_spec *s, struct ocirt_err **err);
 /* The process checks (cwd, args, env, capabilities, rlimits, scheduler, ...) of a bare process
  * (exec --process): the first problem as an error "<name>: process.cwd: ...", without line. */
 int ocirt_process_check (const struct ocirt_process *p, const char *name, struct ocirt_err **err);

@@ -131,3 +131,12 @@ fails_with() {
     [[ "$output" == *"container \"$ID\" does not exist"* ]]
   done
 }
+
+@test "valid fields ocirt does not apply yet are refused, not ignored" {
+  update_config '.linux.netDevices = {"eth9": {"name": "ctr0"}}'
+  fails_with "config.json: linux.netDevices is not supported by ocirt yet" ocirt create --bundle "$BUNDLE" "$ID"
+  update_config 'del(.linux.netDevices) | .linux.intelRdt = {"closID": "x"}'
+  fails_with "config.json: linux.intelRdt is not supported by ocirt yet" ocirt run --bundle "$BUNDLE" "$ID"
+  update_config 'del(.linux.intelRdt) | .linux.memoryPolicy = {"mode": "MPOL_DEFAULT"}'
+  fails_with "config.json: linux.memoryPolicy is not supported by ocirt yet" ocirt create --bundle "$BUNDLE" "$ID"
+}

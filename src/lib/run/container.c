@@ -367,7 +367,8 @@ job_load (struct job *j, struct ocirt_err **err)
     return -1;
   config = xfmt ("%s/config.json", j->bundle);
   j->spec = ocirt_spec_parse_file (config, err);
-  if (j->spec == NULL || ocirt_spec_check (j->spec, false, err) < 0)
+  if (j->spec == NULL || ocirt_spec_check (j->spec, false, err) < 0
+      || ocirt_spec_check_supported (j->spec, err) < 0)
     return -1;
   l = &j->spec->linux_;
   if (j->spec->root_path == NULL)

@@ -590,3 +590,20 @@ ocirt_spec_check (const struct ocirt_spec *s, bool at_start, struct ocirt_err **
     return ocirt_err_make (err, 0, "config.json: %s", first);
   return ocirt_err_make (err, 0, "config.json: %s (and %d more problems: run `ocirt check`)", first, n - 1);
 }
+
+int
+ocirt_spec_check_supported (const struct ocirt_spec *s, struct ocirt_err **err)
+{
+  const struct ocirt_linux *l = &s->linux_;
+  const char *field = NULL;
+
+  if (l->n_net_devices > 0)
+    field = "linux.netDevices";
+  else if (l->has_intel_rdt)
+    field = "linux.intelRdt";
+  else if (l->has_memory_policy)
+    field = "linux.memoryPolicy";
+  if (field == NULL)
+    return 0;
+  return ocirt_err_make (err, 0, "config.json: %s is not supported by ocirt yet", field);
+}
